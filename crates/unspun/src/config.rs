@@ -1,0 +1,40 @@
+use serde::{Deserialize, Serialize};
+use unspun_fingerprint::FingerprintParams;
+
+/// Everything that changes what a scan finds. Fingerprint parameters are stored in the index and must
+/// match it; the thresholds may change between scans.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    pub fingerprint: FingerprintParams,
+    /// Remove page furniture before comparing (off only for benchmarks on clean text).
+    pub clean: bool,
+    /// Documents a scan processes and commits together.
+    pub batch_size: usize,
+    /// Anchor or band posting lists longer than this are furniture or stock phrases: passed over.
+    pub max_posting: usize,
+    /// Shared anchors that make a pair a candidate without a shared LSH band.
+    pub min_anchor_hits: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            fingerprint: FingerprintParams::default(),
+            clean: true,
+            batch_size: 4096,
+            max_posting: 200,
+            min_anchor_hits: 2,
+        }
+    }
+}
+
+impl Config {
+    /// The description of the fingerprint parameters stored in (and checked against) the index.
+    pub fn index_params(&self) -> String {
+        let p = &self.fingerprint;
+        format!(
+            "shingle={} perm={} bands={}x{} window={} seed={:x}",
+            p.shingle, p.num_perm, p.bands, p.rows, p.window, p.seed
+        )
+    }
+}

@@ -1,0 +1,527 @@
+use crate::config::Config;
+use crate::decide::{decide, unquoted_containment, Decision};
+use crate::prepare::{prepare, Prepared};
+use crate::report::{build_report, Graph, LinkInfo, NodeInfo};
+use crate::timing::StageTimer;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+use unspun_extract::{clean_plain, HostLineStats};
+use unspun_fingerprint::{HashMapH, MinHasher};
+use unspun_index::{Batch, DocRecord, DocRef, Index, IndexError, NewDoc, NewLink};
+use unspun_io::output::{ClusterOut, CorpusOut, PairOut};
+use unspun_io::Document;
+use unspun_text::CharMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// Receives progress; the CLI draws bars, libraries and tests ignore it.
+pub trait Observer: Sync {
+    fn stage(&self, _name: &str, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+    fn finish_stage(&self) {}
+}
+
+pub struct SilentObserver;
+impl Observer for SilentObserver {}
+
+/// Counts and timings of one scan.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub docs: usize,
+    pub mb: f64,
+    pub new_docs: usize,
+    pub already_indexed: usize,
+    pub skipped: BTreeMap<String, usize>,
+    pub candidates: usize,
+    pub verified_links: usize,
+    pub families: usize,
+    pub pairs: usize,
+    pub empty_after_cleaning: usize,
+    /// Seconds per stage (wall and process CPU), keyed `<stage>_s` and `<stage>_cpu_s`.
+    pub timings: BTreeMap<String, f64>,
+}
+
+pub struct ScanOutcome {
+    pub pairs: Vec<PairOut>,
+    pub clusters: Vec<ClusterOut>,
+    pub corpus: Vec<CorpusOut>,
+    pub summary: Summary,
+}
+
+pub struct Engine {
+    cfg: Config,
+    hasher: MinHasher,
+    index: Option<Index>,
+}
+
+/// A document of this scan, prepared.
+struct Live {
+    doc: Document,
+    prep: Prepared,
+}
+
+/// A document loaded back from the index for verification.
+struct Stored {
+    text: String,
+    prep: Prepared,
+}
+
+impl Engine {
+    /// An engine over the index at `index_path`, or in memory only when `None`.
+    pub fn new(cfg: Config, index_path: Option<&Path>) -> Result<Self, EngineError> {
+        let hasher = MinHasher::new(cfg.fingerprint.num_perm, cfg.fingerprint.seed);
+        let index = index_path.map(|p| Index::open(p, &cfg.index_params())).transpose()?;
+        Ok(Engine { cfg, hasher, index })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    pub fn index(&self) -> Option<&Index> {
+        self.index.as_ref()
+    }
+
+    /// Corpus statistics the plain-text cleaner learns from: which lines recur on a host's pages.
+    pub fn line_stats(&self, docs: &[Document]) -> HostLineStats {
+        docs.par_chunks(1024)
+            .map(|chunk| {
+                let mut s = HostLineStats::new();
+                for d in chunk {
+                    s.add_document(d.host(), &d.text);
+                }
+                s
+            })
+            .reduce(HostLineStats::new, |mut a, b| {
+                a.merge(b);
+                a
+            })
+    }
+
+    /// The article spans of a document under the given statistics (the whole text when cleaning is off).
+    pub fn article_spans(&self, stats: &HostLineStats, doc: &Document) -> Vec<Range<usize>> {
+        if self.cfg.clean {
+            clean_plain(stats, doc.host(), &doc.text).spans
+        } else {
+            std::iter::once(0..doc.text.len()).collect()
+        }
+    }
+
+    fn prepare_doc(&self, text: &str, spans: &[Range<usize>], date: Option<&str>) -> Prepared {
+        prepare(text, spans, date, &self.cfg, &self.hasher)
+    }
+
+    /// Relate `docs` with each other and with everything in the index, store them, and report the
+    /// families they belong to.
+    pub fn scan(
+        &self,
+        docs: Vec<Document>,
+        skipped: BTreeMap<String, usize>,
+        obs: &dyn Observer,
+    ) -> Result<ScanOutcome, EngineError> {
+        let mut summary = Summary { skipped, docs: docs.len(), ..Default::default() };
+        summary.mb = docs.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
+        let mut timings = BTreeMap::new();
+        let mut record = |name: &str, t: &StageTimer| {
+            let (w, c) = t.stop();
+            *timings.entry(format!("{name}_s")).or_insert(0.0) += w;
+            *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += c;
+        };
+
+        // One document per id: a repeated id in the input is a mistake of the input, reported.
+        let mut seen = HashSet::new();
+        let mut input: Vec<Document> = Vec::with_capacity(docs.len());
+        for d in docs {
+            if seen.insert(d.id.clone()) {
+                input.push(d);
+            } else {
+                *summary.skipped.entry("duplicate_id".into()).or_default() += 1;
+            }
+        }
+
+        // Documents already in the index with the same content are not processed again.
+        let mut seed_nums: Vec<u64> = Vec::new();
+        if let Some(index) = &self.index {
+            let known = index.lookup_ids(input.iter().map(|d| d.id.as_str()))?;
+            let mut keep = Vec::with_capacity(input.len());
+            for (d, k) in input.into_iter().zip(known) {
+                match k {
+                    Some((n, h)) if h == unspun_text::hash_bytes(d.text.as_bytes()) => {
+                        summary.already_indexed += 1;
+                        seed_nums.push(n);
+                    }
+                    Some(_) => *summary.skipped.entry("id_indexed_with_other_text".into()).or_default() += 1,
+                    None => keep.push(d),
+                }
+            }
+            input = keep;
+        }
+
+        let t = StageTimer::start();
+        obs.stage("learning page furniture", 0);
+        let stats = if self.cfg.clean { self.line_stats(&input) } else { HostLineStats::new() };
+        obs.finish_stage();
+        record("line_stats", &t);
+
+        let mut graph = Graph::default();
+        let n_perm = self.cfg.fingerprint.shingle;
+        obs.stage("relating documents", input.len() as u64);
+        let mut rest = input;
+        let batch_size = if self.index.is_some() { self.cfg.batch_size.max(1) } else { usize::MAX };
+        while !rest.is_empty() {
+            let tail = rest.split_off(rest.len().min(batch_size));
+            let batch = std::mem::replace(&mut rest, tail);
+            let n_batch = batch.len();
+
+            let t = StageTimer::start();
+            let live: Vec<Live> = batch
+                .into_par_iter()
+                .map(|doc| {
+                    let spans = self.article_spans(&stats, &doc);
+                    let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref());
+                    Live { doc, prep }
+                })
+                .collect();
+            record("prepare", &t);
+            summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
+
+            let t = StageTimer::start();
+            let mut cands = self.batch_candidates(&live);
+            let stored = self.index_candidates(&live, &mut cands)?;
+            summary.candidates += cands.len();
+            record("candidates", &t);
+
+            let t = StageTimer::start();
+            // Every verified candidate with its figures, for tuning (UNSPUN_DEBUG_CANDIDATES=FILE).
+            let debug =
+                std::env::var_os("UNSPUN_DEBUG_CANDIDATES").map(|_| std::sync::Mutex::new(Vec::<String>::new()));
+            let view = |r: DocRef| -> (&Prepared, &str) {
+                match r {
+                    DocRef::New(i) => (&live[i].prep, live[i].doc.text.as_str()),
+                    DocRef::Indexed(n) => {
+                        let s = &stored[&n];
+                        (&s.prep, s.text.as_str())
+                    }
+                }
+            };
+            let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
+                .par_iter()
+                .filter_map(|&(a, b)| {
+                    let (pa, ta) = view(a);
+                    let (pb, tb) = view(b);
+                    let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
+                    let al = unspun_align::align_sentences(&pa.sentences, &pb.sentences);
+                    if let Some(dbg) = &debug {
+                        let id = |r: DocRef| match r {
+                            DocRef::New(i) => live[i].doc.id.clone(),
+                            DocRef::Indexed(n) => format!("#{n}"),
+                        };
+                        let line = serde_json::json!({"a": id(a), "b": id(b), "jaccard": ov.jaccard, "containment": ov.containment,
+                            "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
+                            "la": pa.sorted.len(), "lb": pb.sorted.len(),
+                            "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
+                            "s_sim": al.mean_similarity, "s_matches": al.matches, "na": pa.sentences.len(), "nb": pb.sentences.len()});
+                        dbg.lock().unwrap().push(line.to_string());
+                    }
+                    let d = decide(&ov, &al, pa, pb)?;
+                    let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
+                    let evidence = ov
+                        .passages
+                        .iter()
+                        .map(|p| {
+                            (
+                                [ca.char_of(p.a.start) as u32, ca.char_of(p.a.end) as u32],
+                                [cb.char_of(p.b.start) as u32, cb.char_of(p.b.end) as u32],
+                                p.similarity as f32,
+                            )
+                        })
+                        .collect();
+                    let info = LinkInfo {
+                        relation: d.relation,
+                        score: d.score,
+                        evidence,
+                        jaccard: ov.jaccard as f32,
+                        containment: ov.containment as f32,
+                        unquoted: unquoted_containment(&ov, pa, pb) as f32,
+                    };
+                    Some((a, b, d, info))
+                })
+                .collect();
+            summary.verified_links += links.len();
+            if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
+                let lines = dbg.into_inner().unwrap_or_default();
+                let _ = std::fs::write(path, lines.join("\n") + "\n");
+            }
+            record("verify", &t);
+
+            let t = StageTimer::start();
+            if let Some(index) = &self.index {
+                let batch = Batch {
+                    docs: live
+                        .iter()
+                        .map(|l| NewDoc {
+                            record: DocRecord::new(
+                                l.doc.id.clone(),
+                                &l.doc.text,
+                                l.doc.url.clone(),
+                                l.doc.date.clone(),
+                                l.doc.title.clone(),
+                                l.doc.lang.clone(),
+                                l.prep.content_hash,
+                                l.prep.spans.clone(),
+                            ),
+                            signature: l.prep.signature.clone(),
+                            band_keys: l.prep.band_keys.clone(),
+                            anchors: l.prep.anchors.clone(),
+                        })
+                        .collect(),
+                    links: links
+                        .iter()
+                        .map(|(a, b, d, info)| NewLink {
+                            a: *a,
+                            b: *b,
+                            relation: d.relation.as_str().into(),
+                            score: d.score,
+                            source: None,
+                            evidence: info.evidence.clone(),
+                            jaccard: info.jaccard,
+                            containment: info.containment,
+                        })
+                        .collect(),
+                };
+                let nums = index.write(batch)?;
+                seed_nums.extend(nums);
+            } else {
+                let base = graph.nodes.len();
+                for l in &live {
+                    graph.nodes.push(NodeInfo::from_live(&l.doc, &l.prep));
+                }
+                for (a, b, _, info) in links {
+                    let (DocRef::New(a), DocRef::New(b)) = (a, b) else { continue };
+                    graph.edges.push((base + a, base + b, info));
+                }
+            }
+            record("index_write", &t);
+            summary.new_docs += n_batch;
+            obs.advance(n_batch as u64);
+        }
+        obs.finish_stage();
+
+        let t = StageTimer::start();
+        if let Some(index) = &self.index {
+            graph = self.graph_from_index(index, &seed_nums)?;
+        } else {
+            graph.inputs = (0..graph.nodes.len()).collect();
+        }
+        let report = build_report(&graph);
+        record("report", &t);
+
+        let near_dup: f64 =
+            ["prepare_cpu_s", "candidates_cpu_s", "verify_cpu_s"].iter().filter_map(|k| timings.get(*k)).sum();
+        timings.insert("near_dup_cpu_s".into(), near_dup);
+        let near_dup_wall: f64 = ["prepare_s", "candidates_s", "verify_s"].iter().filter_map(|k| timings.get(*k)).sum();
+        timings.insert("near_dup_s".into(), near_dup_wall);
+        summary.timings = timings;
+        summary.families = report.clusters.iter().map(|c| c.families.len()).sum();
+        summary.pairs = report.pairs.len();
+        Ok(ScanOutcome { pairs: report.pairs, clusters: report.clusters, corpus: report.corpus, summary })
+    }
+
+    /// Pairs of this batch that share an LSH band or enough anchors.
+    fn batch_candidates(&self, live: &[Live]) -> Vec<(DocRef, DocRef)> {
+        let mut bands: HashMapH<u64, Vec<u32>> = HashMapH::default();
+        let mut anchors: HashMapH<u64, Vec<u32>> = HashMapH::default();
+        for (i, l) in live.iter().enumerate() {
+            for &k in &l.prep.band_keys {
+                bands.entry(k).or_default().push(i as u32);
+            }
+            for &k in &l.prep.anchors {
+                anchors.entry(k).or_default().push(i as u32);
+            }
+        }
+        let max_posting = self.cfg.max_posting;
+        let min_hits = self.cfg.min_anchor_hits;
+        let mut pairs: Vec<(DocRef, DocRef)> = live
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, l)| {
+                let mut hits: HashMapH<u32, u32> = HashMapH::default();
+                let mut out = Vec::new();
+                for k in &l.prep.band_keys {
+                    let post = &bands[k];
+                    for &j in post.iter().take(max_posting) {
+                        if (j as usize) > i {
+                            hits.insert(j, u32::MAX / 2);
+                        }
+                    }
+                }
+                for k in &l.prep.anchors {
+                    let post = &anchors[k];
+                    if post.len() > max_posting {
+                        continue;
+                    }
+                    for &j in post {
+                        if (j as usize) > i {
+                            *hits.entry(j).or_default() += 1;
+                        }
+                    }
+                }
+                for (j, h) in hits {
+                    if h >= min_hits {
+                        out.push((DocRef::New(i), DocRef::New(j as usize)));
+                    }
+                }
+                out.into_iter()
+            })
+            .collect();
+        pairs.sort_unstable_by_key(|p| match p {
+            (DocRef::New(a), DocRef::New(b)) => (*a, *b),
+            _ => (0, 0),
+        });
+        pairs
+    }
+
+    /// Indexed documents related to this batch: adds the pairs to `cands` and returns the documents,
+    /// loaded and prepared from their stored text and spans.
+    fn index_candidates(
+        &self,
+        live: &[Live],
+        cands: &mut Vec<(DocRef, DocRef)>,
+    ) -> Result<HashMap<u64, Stored>, EngineError> {
+        let Some(index) = &self.index else { return Ok(HashMap::new()) };
+        let queries: Vec<(&[u64], &[u64])> =
+            live.iter().map(|l| (l.prep.band_keys.as_slice(), l.prep.anchors.as_slice())).collect();
+        let found = index.candidates(&queries, self.cfg.max_posting)?;
+        let mut wanted: HashSet<u64> = HashSet::new();
+        for (i, (by_band, by_anchor)) in found.into_iter().enumerate() {
+            let mut js: HashSet<u64> = by_band.into_iter().collect();
+            js.extend(by_anchor.into_iter().filter(|&(_, h)| h >= self.cfg.min_anchor_hits).map(|(n, _)| n));
+            for n in js {
+                cands.push((DocRef::New(i), DocRef::Indexed(n)));
+                wanted.insert(n);
+            }
+        }
+        let mut nums: Vec<u64> = wanted.into_iter().collect();
+        nums.sort_unstable();
+        let recs = index.docs(&nums)?;
+        let stored: HashMap<u64, Stored> = nums
+            .into_par_iter()
+            .zip(recs)
+            .filter_map(|(n, rec)| {
+                let rec = rec?;
+                let text = rec.text()?;
+                let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
+                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref());
+                Some((n, Stored { text, prep }))
+            })
+            .collect();
+        cands.retain(|(_, b)| match b {
+            DocRef::Indexed(n) => stored.contains_key(n),
+            _ => true,
+        });
+        Ok(stored)
+    }
+
+    /// The families of the given indexed documents, read back from the index.
+    fn graph_from_index(&self, index: &Index, seeds: &[u64]) -> Result<Graph, EngineError> {
+        let (nodes, edges) = index.components(seeds)?;
+        let recs = index.docs(&nodes)?;
+        let pos: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+        let mut graph = Graph::default();
+        let prepared: Vec<Option<NodeInfo>> = recs
+            .into_par_iter()
+            .map(|rec| {
+                let rec = rec?;
+                let text = rec.text()?;
+                let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
+                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref());
+                let doc = Document {
+                    id: rec.id.clone(),
+                    text,
+                    url: rec.url.clone(),
+                    date: rec.date.clone(),
+                    section: None,
+                    lang: rec.lang.clone(),
+                    title: rec.title.clone(),
+                    origin: String::new(),
+                };
+                Some(NodeInfo::from_live(&doc, &prep))
+            })
+            .collect();
+        // Documents that failed to load are left out of the report rather than failing the scan;
+        // `unspun index check` reports them.
+        let mut remap = vec![usize::MAX; nodes.len()];
+        for (i, p) in prepared.into_iter().enumerate() {
+            if let Some(p) = p {
+                remap[i] = graph.nodes.len();
+                graph.nodes.push(p);
+            }
+        }
+        for ((a, b), rec) in edges {
+            let (ia, ib) = (remap[pos[&a]], remap[pos[&b]]);
+            if ia == usize::MAX || ib == usize::MAX {
+                continue;
+            }
+            let relation = match rec.relation.as_str() {
+                "rewrite" => crate::Relation::Rewrite,
+                "translation" => crate::Relation::Translation,
+                "same_story" => crate::Relation::SameStory,
+                _ => crate::Relation::Duplicate,
+            };
+            graph.edges.push((
+                ia,
+                ib,
+                LinkInfo {
+                    relation,
+                    score: rec.score,
+                    evidence: rec.evidence,
+                    jaccard: rec.jaccard,
+                    containment: rec.containment,
+                    unquoted: 0.0,
+                },
+            ));
+        }
+        let seedset: HashSet<u64> = seeds.iter().copied().collect();
+        graph.inputs = nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| seedset.contains(n) && remap[*i] != usize::MAX)
+            .map(|(i, _)| remap[i])
+            .collect();
+        Ok(graph)
+    }
+}
+
+/// Shared with the report: what a node needs for choosing originals and writing the corpus.
+pub(crate) fn cleaned_text(text: &str, spans: &[(u32, u32)]) -> String {
+    let mut out = String::new();
+    for &(a, b) in spans {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&text[a as usize..b as usize]);
+    }
+    out
+}
+
+impl NodeInfo {
+    pub(crate) fn from_live(doc: &Document, prep: &Prepared) -> NodeInfo {
+        NodeInfo {
+            id: doc.id.clone(),
+            url: doc.url.clone(),
+            date: doc.date.clone(),
+            date_key: prep.date,
+            wire: prep.wire,
+            length: prep.tokens.len(),
+            cleaned: Arc::from(cleaned_text(&doc.text, &prep.spans)),
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! unspun: find who copied, spun and re-reported the news.
+//!
+//! This facade wires the pipeline crates together; front ends (the CLI, later a server, Python and
+//! Spark bindings) call [`Engine`] and adapt only input and output.
+//!
+//! | stage | crate |
+//! | --- | --- |
+//! | read documents, write run files | [`unspun_io`] |
+//! | separate article from furniture | [`unspun_extract`] |
+//! | normalise and tokenise with offsets | [`unspun_text`] |
+//! | shingles, MinHash, LSH, anchors | [`unspun_fingerprint`] |
+//! | verify and align candidate pairs | [`unspun_align`] |
+//! | families and originals | [`unspun_cluster`] |
+//! | persistent index | [`unspun_index`] |
+
+mod config;
+mod decide;
+mod engine;
+mod prepare;
+mod report;
+pub mod timing;
+
+pub use config::Config;
+pub use decide::{decide, Decision, Relation};
+pub use engine::{Engine, EngineError, Observer, ScanOutcome, SilentObserver, Summary};
+pub use prepare::{prepare, Prepared};
+pub use unspun_extract as extract;
+pub use unspun_index as index;
+pub use unspun_io as io;
+pub use unspun_text as text;

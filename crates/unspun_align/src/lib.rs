@@ -1,0 +1,12 @@
+//! Verification and alignment of candidate pairs.
+//!
+//! Candidates come from signatures, which are estimates; every pair is checked here on the actual
+//! shingles of both texts: Jaccard, containment (so a truncated copy or one wrapped in other page
+//! furniture still scores high), and the passages the two share, located in both inputs. Shingles that
+//! touch a quotation are counted apart, because independent reports of one event share quotes.
+
+mod overlap;
+mod sentences;
+
+pub use overlap::{compare, DocView, Overlap, Passage};
+pub use sentences::{align_sentences, SentenceAlignment, SentencePair, Sentences, ALIGN_THRESHOLD};

@@ -1,0 +1,212 @@
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use unspun_fingerprint::HashMapH;
+use unspun_text::{Token, TokenFlags};
+
+/// What the aligner needs of a document: its tokens (spans into the input), its shingle hashes
+/// (`shingles[i]` covers `tokens[i..i + n]`) and the same hashes sorted and deduplicated.
+#[derive(Debug, Clone, Copy)]
+pub struct DocView<'a> {
+    pub tokens: &'a [Token],
+    pub shingles: &'a [u64],
+    pub sorted: &'a [u64],
+    pub n: usize,
+}
+
+/// A passage the two texts share: byte ranges into each input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    pub a: Range<usize>,
+    pub b: Range<usize>,
+    /// Matched shingles over the longer side's shingles in the passage.
+    pub similarity: f64,
+    /// Tokens the passage spans in `a`.
+    pub tokens: usize,
+    /// Share of the matched shingles that touch a quotation.
+    pub quoted: f64,
+}
+
+/// The verified overlap of two documents.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Overlap {
+    /// Distinct shingles in common.
+    pub shared: usize,
+    pub jaccard: f64,
+    /// Shared over the smaller document's distinct shingles.
+    pub containment: f64,
+    /// Shared over `a`'s distinct shingles (how much of `a` is in `b`).
+    pub a_in_b: f64,
+    pub b_in_a: f64,
+    /// Matched shingle positions of `a` that touch no quotation.
+    pub unquoted_matches: usize,
+    /// Longest passage, in tokens of `a`, counting only passages mostly outside quotations.
+    pub longest_unquoted_run: usize,
+    pub passages: Vec<Passage>,
+}
+
+/// Passages closer than this many shingles on both sides merge into one (an edited word or a
+/// dropped clause inside a copied paragraph should not split the evidence).
+const MERGE_GAP: usize = 8;
+
+fn intersect_sorted(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+fn touches_quote(tokens: &[Token], i: usize, n: usize) -> bool {
+    tokens[i..(i + n).min(tokens.len())].iter().any(|t| t.flags.has(TokenFlags::QUOTE))
+}
+
+/// Verify and align two documents.
+pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
+    let shared = intersect_sorted(a.sorted, b.sorted);
+    let (la, lb) = (a.sorted.len(), b.sorted.len());
+    let mut ov = Overlap { shared, ..Default::default() };
+    if shared == 0 || la == 0 || lb == 0 {
+        return ov;
+    }
+    ov.jaccard = shared as f64 / (la + lb - shared) as f64;
+    ov.containment = shared as f64 / la.min(lb) as f64;
+    ov.a_in_b = shared as f64 / la as f64;
+    ov.b_in_a = shared as f64 / lb as f64;
+
+    // First position of each shingle in b, restricted to the shared ones to keep the map small.
+    let mut pos_b: HashMapH<u64, usize> = HashMapH::with_capacity_and_hasher(shared * 2, Default::default());
+    for (j, &h) in b.shingles.iter().enumerate() {
+        if a.sorted.binary_search(&h).is_ok() {
+            pos_b.entry(h).or_insert(j);
+        }
+    }
+    // Matched positions in a's order, then chained into monotone runs merged across small gaps.
+    let mut runs: Vec<(usize, usize, usize, usize, usize, usize)> = Vec::new(); // a0,a1,b0,b1,matches,quoted
+    for (i, h) in a.shingles.iter().enumerate() {
+        let Some(&j) = pos_b.get(h) else { continue };
+        let q = touches_quote(a.tokens, i, a.n) as usize;
+        if !touches_quote(a.tokens, i, a.n) {
+            ov.unquoted_matches += 1;
+        }
+        if let Some(r) = runs.last_mut() {
+            let (ga, gb) = (i.saturating_sub(r.1), j as isize - r.3 as isize);
+            if ga <= MERGE_GAP && gb > 0 && (gb as usize) <= MERGE_GAP + ga {
+                r.1 = i;
+                r.3 = j;
+                r.4 += 1;
+                r.5 += q;
+                continue;
+            }
+        }
+        runs.push((i, i, j, j, 1, q));
+    }
+    let span = |d: &DocView<'_>, s0: usize, s1: usize| {
+        let t0 = &d.tokens[s0.min(d.tokens.len() - 1)];
+        let t1 = &d.tokens[(s1 + d.n - 1).min(d.tokens.len() - 1)];
+        t0.start as usize..t1.end as usize
+    };
+    for (a0, a1, b0, b1, m, q) in runs {
+        // A lone matched shingle is a stock phrase, not a passage.
+        if m < 2 {
+            continue;
+        }
+        let len_a = a1 - a0 + 1;
+        let len_b = b1 - b0 + 1;
+        let tokens = (a1 + a.n).min(a.tokens.len()) - a0;
+        let quoted = q as f64 / m as f64;
+        if quoted < 0.5 {
+            ov.longest_unquoted_run = ov.longest_unquoted_run.max(tokens);
+        }
+        ov.passages.push(Passage {
+            a: span(a, a0, a1),
+            b: span(b, b0, b1),
+            similarity: (m as f64 / len_a.max(len_b) as f64).min(1.0),
+            tokens,
+            quoted,
+        });
+    }
+    ov
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unspun_fingerprint::shingles;
+
+    struct Prepared {
+        tokens: Vec<Token>,
+        sh: Vec<u64>,
+        sorted: Vec<u64>,
+    }
+    fn prep(text: &str) -> Prepared {
+        let tokens = unspun_text::tokenize(text);
+        let hs: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
+        let sh = shingles(&hs, 5);
+        let mut sorted = sh.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        Prepared { tokens, sh, sorted }
+    }
+    fn view(p: &Prepared) -> DocView<'_> {
+        DocView { tokens: &p.tokens, shingles: &p.sh, sorted: &p.sorted, n: 5 }
+    }
+
+    const ARTICLE: &str = "The Russian cybersecurity firm Kaspersky Lab is considering closing its Washington office due to strained relations with the United States, a report has claimed. The company says it is expanding its North American presence well away from the capital.";
+
+    #[test]
+    fn truncated_copy_is_contained() {
+        let a = prep(ARTICLE);
+        let cut = &ARTICLE[..ARTICLE.find(" a report").unwrap()];
+        let b_text = format!("Home | Tech | Markets\n{cut}\nCookie notice: we use cookies.");
+        let b = prep(&b_text);
+        let ov = compare(&view(&a), &view(&b));
+        assert!(ov.b_in_a > 0.6, "{ov:?}");
+        assert!(ov.jaccard < ov.containment);
+        assert_eq!(ov.passages.len(), 1);
+        let p = &ov.passages[0];
+        assert_eq!(&ARTICLE[p.a.clone()], &b_text[p.b.clone()]);
+        assert!(b_text[p.b.clone()].starts_with("The Russian"));
+    }
+
+    #[test]
+    fn shared_quote_is_marked_quoted() {
+        let q = "\u{201c}Despite geopolitical turbulence we remain committed to our North American customers and partners,\u{201d}";
+        let a = prep(&format!("Kaspersky chief executive wrote on Twitter: {q} in a tweet on Tuesday."));
+        let b = prep(&format!("{q} Eugene Kaspersky said, as the company plans new offices in three cities."));
+        let ov = compare(&view(&a), &view(&b));
+        assert!(ov.shared > 5);
+        assert_eq!(ov.longest_unquoted_run, 0, "{ov:?}");
+        assert!(ov.passages.iter().all(|p| p.quoted > 0.9));
+    }
+
+    #[test]
+    fn unrelated_texts_share_nothing() {
+        let a = prep(ARTICLE);
+        let b = prep(
+            "Equifax said hackers stole the personal data of 143 million consumers in a breach disclosed on Thursday.",
+        );
+        let ov = compare(&view(&a), &view(&b));
+        assert_eq!(ov.shared, 0);
+        assert!(ov.passages.is_empty());
+    }
+
+    #[test]
+    fn symmetric_scores() {
+        let a = prep(ARTICLE);
+        let b = prep(&ARTICLE[40..]);
+        let ab = compare(&view(&a), &view(&b));
+        let ba = compare(&view(&b), &view(&a));
+        assert_eq!(ab.shared, ba.shared);
+        assert_eq!(ab.jaccard, ba.jaccard);
+        assert_eq!(ab.containment, ba.containment);
+        assert_eq!(ab.a_in_b, ba.b_in_a);
+    }
+}

@@ -1,0 +1,260 @@
+//! Sentence-level alignment: the evidence that one text was derived from another even when its words
+//! were changed. A spin swaps synonyms but keeps names, numbers, function words and the order of the
+//! sentences; an independent report of the same event shares names and quotes but not that structure.
+
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use unspun_text::{Token, TokenFlags};
+
+/// A document as sentences: each a range of token indices, with the sentence's distinct weighted words.
+#[derive(Debug, Clone, Default)]
+pub struct Sentences {
+    /// Token index ranges, in text order.
+    pub ranges: Vec<Range<u32>>,
+    /// Per sentence: sorted distinct token hashes with their weights.
+    words: Vec<Vec<(u64, f32)>>,
+    /// Per sentence: the token hashes and weights in text order, for the order-aware similarity.
+    seqs: Vec<Vec<(u64, f32)>>,
+    totals: Vec<f32>,
+    seq_totals: Vec<f32>,
+    quoted: Vec<bool>,
+}
+
+/// Function words say little on their own; names and numbers are what a rewrite keeps.
+fn weight(t: &Token) -> f32 {
+    if t.flags.has(TokenFlags::STOP) {
+        0.25
+    } else if t.flags.has(TokenFlags::DIGIT) || t.flags.has(TokenFlags::CAPITAL) {
+        1.5
+    } else {
+        1.0
+    }
+}
+
+impl Sentences {
+    /// Group `tokens` into sentences given the sentences' byte spans (from `unspun_text::sentences`).
+    pub fn new(tokens: &[Token], spans: &[Range<usize>]) -> Self {
+        let mut s = Sentences::default();
+        let mut t = 0usize;
+        for span in spans {
+            while t < tokens.len() && (tokens[t].start as usize) < span.start {
+                t += 1;
+            }
+            let start = t;
+            while t < tokens.len() && (tokens[t].end as usize) <= span.end {
+                t += 1;
+            }
+            if t > start {
+                s.push(tokens, start..t);
+            }
+        }
+        s
+    }
+
+    fn push(&mut self, tokens: &[Token], r: Range<usize>) {
+        let toks = &tokens[r.clone()];
+        let seq: Vec<(u64, f32)> = toks.iter().map(|t| (t.hash, weight(t))).collect();
+        self.seq_totals.push(seq.iter().map(|x| x.1).sum());
+        let mut w = seq.clone();
+        self.seqs.push(seq);
+        w.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        w.dedup_by_key(|x| x.0);
+        let total = w.iter().map(|x| x.1).sum();
+        let quoted = toks.iter().filter(|t| t.flags.has(TokenFlags::QUOTE)).count() * 2 > toks.len();
+        self.ranges.push(r.start as u32..r.end as u32);
+        self.words.push(w);
+        self.totals.push(total);
+        self.quoted.push(quoted);
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+}
+
+/// Weighted overlap of two sentences over the smaller one (so a sentence split in two still matches).
+fn similarity(a: &Sentences, i: usize, b: &Sentences, j: usize) -> f32 {
+    let (wa, wb) = (&a.words[i], &b.words[j]);
+    if wa.len() < MIN_WORDS || wb.len() < MIN_WORDS {
+        return 0.0;
+    }
+    let (mut x, mut y, mut common) = (0, 0, 0.0f32);
+    while x < wa.len() && y < wb.len() {
+        match wa[x].0.cmp(&wb[y].0) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                common += wa[x].1.min(wb[y].1);
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    common / a.totals[i].min(b.totals[j]).max(1.0)
+}
+
+/// Order-aware similarity: the weighted longest common subsequence of the two sentences' words over
+/// the smaller sentence's weight. A spin keeps the order of what it does not replace; an independent
+/// sentence about the same facts uses the same names in another order and with other function words.
+fn ordered_similarity(a: &Sentences, i: usize, b: &Sentences, j: usize) -> f32 {
+    let (sa, sb) = (&a.seqs[i], &b.seqs[j]);
+    let mut prev = vec![0f32; sb.len() + 1];
+    let mut cur = vec![0f32; sb.len() + 1];
+    for x in sa {
+        for (k, y) in sb.iter().enumerate() {
+            cur[k + 1] = if x.0 == y.0 { prev[k] + x.1.min(y.1) } else { prev[k + 1].max(cur[k]) };
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[sb.len()] / a.seq_totals[i].min(b.seq_totals[j]).max(1.0)
+}
+
+/// Sentences shorter than this (distinct words) are headlines fragments or captions: not aligned.
+const MIN_WORDS: usize = 5;
+
+/// Pairs of sentences below this similarity are not considered aligned.
+pub const ALIGN_THRESHOLD: f32 = 0.45;
+
+/// One aligned sentence pair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SentencePair {
+    pub a: u32,
+    pub b: u32,
+    pub similarity: f32,
+    /// Mostly inside quotation marks on either side.
+    pub quoted: bool,
+}
+
+/// The best monotone chain of aligned sentences and what it says about the pair.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SentenceAlignment {
+    pub chain: Vec<SentencePair>,
+    /// Aligned sentence pairs outside quotations.
+    pub unquoted: usize,
+    /// Longest run of chain pairs that follow each other with at most one sentence skipped on
+    /// either side: the "same structure" signal.
+    pub longest_run: usize,
+    /// Share of the smaller document's tokens that lie in aligned sentences.
+    pub coverage: f32,
+    pub mean_similarity: f32,
+    /// All sentence pairs above the threshold, in or out of the chain.
+    pub matches: usize,
+}
+
+/// Align two documents sentence by sentence: the heaviest chain of sentence pairs that is monotone in
+/// both texts, allowing drops and insertions on either side, and splits and merges (one sentence may
+/// pair with consecutive sentences of the other).
+pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
+    let mut cand: Vec<SentencePair> = Vec::new();
+    for i in 0..a.len() {
+        for j in 0..b.len() {
+            if similarity(a, i, b, j) < ALIGN_THRESHOLD {
+                continue;
+            }
+            let s = ordered_similarity(a, i, b, j);
+            if s >= ALIGN_THRESHOLD {
+                cand.push(SentencePair { a: i as u32, b: j as u32, similarity: s, quoted: a.quoted[i] || b.quoted[j] });
+            }
+        }
+    }
+    let mut out = SentenceAlignment { matches: cand.len(), ..Default::default() };
+    if cand.is_empty() {
+        return out;
+    }
+    // Weighted longest chain: O(k^2) over the matches, which are few for any real pair.
+    cand.truncate(4000);
+    let k = cand.len();
+    let mut best = vec![0f32; k];
+    let mut prev = vec![usize::MAX; k];
+    for x in 0..k {
+        best[x] = cand[x].similarity;
+        for y in 0..x {
+            let (p, q) = (&cand[y], &cand[x]);
+            let ordered = p.a <= q.a && p.b <= q.b && (p.a < q.a || p.b < q.b);
+            // A split or merge may reuse a sentence only with an adjacent one on the other side.
+            let reuse_ok = (p.a < q.a && p.b < q.b) || (p.a == q.a && q.b == p.b + 1) || (p.b == q.b && q.a == p.a + 1);
+            if ordered && reuse_ok && best[y] + q.similarity > best[x] {
+                best[x] = best[y] + q.similarity;
+                prev[x] = y;
+            }
+        }
+    }
+    let mut end = (0..k).max_by(|&x, &y| best[x].total_cmp(&best[y])).unwrap();
+    let mut chain = Vec::new();
+    loop {
+        chain.push(cand[end]);
+        if prev[end] == usize::MAX {
+            break;
+        }
+        end = prev[end];
+    }
+    chain.reverse();
+    out.unquoted = chain.iter().filter(|p| !p.quoted).count();
+    out.mean_similarity = chain.iter().map(|p| p.similarity).sum::<f32>() / chain.len() as f32;
+    let mut run = 1;
+    out.longest_run = 1;
+    for w in chain.windows(2) {
+        let (da, db) = (w[1].a as i64 - w[0].a as i64, w[1].b as i64 - w[0].b as i64);
+        if da <= 2 && db <= 2 {
+            run += 1;
+        } else {
+            run = 1;
+        }
+        out.longest_run = out.longest_run.max(run);
+    }
+    let tok_len = |s: &Sentences, i: u32| {
+        let r = &s.ranges[i as usize];
+        (r.end - r.start) as usize
+    };
+    let total = |s: &Sentences| s.ranges.iter().map(|r| (r.end - r.start) as usize).sum::<usize>().max(1);
+    let mut ia: Vec<u32> = chain.iter().map(|p| p.a).collect();
+    ia.dedup();
+    let mut ib: Vec<u32> = chain.iter().map(|p| p.b).collect();
+    ib.sort_unstable();
+    ib.dedup();
+    let cov_a = ia.iter().map(|&i| tok_len(a, i)).sum::<usize>() as f32 / total(a) as f32;
+    let cov_b = ib.iter().map(|&j| tok_len(b, j)).sum::<usize>() as f32 / total(b) as f32;
+    out.coverage = if total(a) <= total(b) { cov_a } else { cov_b };
+    out.chain = chain;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sents(text: &str) -> Sentences {
+        let tokens = unspun_text::tokenize(text);
+        Sentences::new(&tokens, &unspun_text::sentences(text, 0..text.len()))
+    }
+
+    const SOURCE: &str = "Moscow-based cyber security firm Kaspersky Lab said this week it is considering changes to its unit that sells products to the U.S. government. The U.S. Senate this week is voting on a defense spending bill that includes language that would bar Kaspersky Lab products from being used by U.S. government agencies. Kaspersky has repeatedly denied that it has ties to any government and said it would not help any government with cyber espionage. Best Buy Co, the top U.S. electronics retailer, last week said it was pulling Kaspersky Lab cyber security products from its shelves and website.";
+    const SPUN: &str = "Moscow-located cyber security company Kaspersky Lab claimed this week that it is thinking making alterations to its arm that trades goods to the U.S. government. The U.S. Senate this week is voting on a defense rule investing bill that composes language that might bar Kaspersky Lab goods from being utilized by U.S. government agencies. Kaspersky has frequently denied that it has relations to any government and claimed it might not assist any government with cyber spying. Best Buy Co, the top electronics retailer in the U.S., last week claimed that it was pulling cyber security products of Kaspersky Lab from its website and shelves.";
+    const INDEPENDENT: &str = "Kaspersky Lab may close its Washington office, according to a report in The Bell. Government agencies are among the biggest buyers of security tools. The retailer Best Buy stopped selling Kaspersky antivirus software last week. The company plans new offices in Chicago, Toronto and Los Angeles.";
+
+    #[test]
+    fn a_spin_aligns_sentence_by_sentence() {
+        let al = align_sentences(&sents(SOURCE), &sents(SPUN));
+        assert_eq!(al.chain.len(), 4, "{al:?}");
+        assert_eq!(al.longest_run, 4);
+        assert!(al.coverage > 0.9);
+    }
+
+    #[test]
+    fn independent_coverage_does_not() {
+        let al = align_sentences(&sents(SOURCE), &sents(INDEPENDENT));
+        assert!(al.chain.len() <= 1, "{al:?}");
+    }
+
+    #[test]
+    fn a_split_sentence_aligns_to_both_halves() {
+        let merged = "Kaspersky has repeatedly denied that it has ties to any government and said it would not help any government with cyber espionage.";
+        let split = "Kaspersky has repeatedly denied that it has ties to any government. It said it would not help any government with cyber espionage.";
+        let al = align_sentences(&sents(merged), &sents(split));
+        assert_eq!(al.chain.len(), 2, "{al:?}");
+    }
+}

@@ -1,0 +1,310 @@
+//! End-to-end tests of the `unspun` binary on the demo corpus (written for this repo), on bad input,
+//! and on the persistent index (idempotence, incremental scans, a SIGKILL in the middle of a write).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn shared() -> PathBuf {
+    let p = repo().join("../shared");
+    assert!(p.exists(), "the shared data folder must sit beside the checkout: {}", p.display());
+    p
+}
+
+fn unspun() -> Command {
+    let mut c = Command::cargo_bin("unspun").unwrap();
+    c.current_dir(repo());
+    c
+}
+
+fn read_jsonl(p: &Path) -> Vec<Value> {
+    std::fs::read_to_string(p)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn demo(name: &str) -> String {
+    format!("examples/demo/{name}")
+}
+
+/// Scan the demo corpus and return (pairs, clusters, summary).
+fn scan(args: &[&str], out: &Path) -> (Vec<Value>, Vec<Value>, Value) {
+    let o = unspun().arg("scan").args(args).arg("--out").arg(out).args(["--json", "-q"]).output().unwrap();
+    assert!(o.status.success(), "scan failed: {}", String::from_utf8_lossy(&o.stderr));
+    let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
+    (read_jsonl(&out.join("pairs.jsonl")), read_jsonl(&out.join("clusters.jsonl")), summary)
+}
+
+fn family_of<'a>(clusters: &'a [Value], id: &str) -> Option<&'a Value> {
+    clusters
+        .iter()
+        .flat_map(|c| c["families"].as_array().unwrap())
+        .find(|f| f["members"].as_array().unwrap().iter().any(|m| m == id))
+}
+
+#[test]
+fn demo_syndicated_copies_form_one_family_with_the_wire_as_original() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pairs, clusters, summary) = scan(&["examples/demo", "--no-index"], dir.path());
+    let wire = demo("01_northwire_wire.txt");
+    let fam = family_of(&clusters, &wire).expect("the wire story has copies");
+    assert_eq!(fam["original"], Value::from(wire.clone()));
+    for copy in [
+        "02_coastledger_tidal.txt",
+        "03_baymorningpost_tidal.txt",
+        "04_harbourdaily_tidal.txt",
+        "05_valleyherald_tidal.txt",
+    ] {
+        assert!(fam["members"].as_array().unwrap().contains(&Value::from(demo(copy))), "{copy} missing from {fam}");
+    }
+    // Same furniture, other story: never linked.
+    for other in [
+        "09_coastledger_seawall.txt",
+        "10_baymorningpost_ferry.txt",
+        "11_newsburstdaily_heating.txt",
+        "12_harbourdaily_containers.txt",
+    ] {
+        assert!(family_of(&clusters, &demo(other)).is_none(), "{other} was linked");
+        assert!(!pairs.iter().any(|p| p["a"] == demo(other) || p["b"] == demo(other)));
+    }
+    // The independent report shares a quote, not the text.
+    let indep = demo("08_fjordlinetidings_tidal.txt");
+    assert!(!pairs.iter().any(|p| (p["a"] == indep || p["b"] == indep) && p["relation"] == "duplicate"));
+    assert_eq!(summary["docs"], 12);
+}
+
+#[test]
+fn evidence_offsets_point_at_the_same_text_in_both_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pairs, _, _) = scan(&["examples/demo", "--no-index"], dir.path());
+    assert!(!pairs.is_empty());
+    let text = |id: &str| -> Vec<char> { std::fs::read_to_string(repo().join(id)).unwrap().chars().collect() };
+    let mut checked = 0;
+    for p in pairs.iter().filter(|p| p["relation"] == "duplicate") {
+        let (ta, tb) = (text(p["a"].as_str().unwrap()), text(p["b"].as_str().unwrap()));
+        for e in p["evidence"].as_array().unwrap() {
+            let (a0, a1) = (e["a"][0].as_u64().unwrap() as usize, e["a"][1].as_u64().unwrap() as usize);
+            let (b0, b1) = (e["b"][0].as_u64().unwrap() as usize, e["b"][1].as_u64().unwrap() as usize);
+            assert!(a0 < a1 && a1 <= ta.len() && b0 < b1 && b1 <= tb.len());
+            if e["similarity"].as_f64().unwrap() >= 0.999 {
+                // A perfectly matching passage has the same words on both sides.
+                let norm = |s: &[char]| unspun::text::normalize(&s.iter().collect::<String>());
+                assert_eq!(norm(&ta[a0..a1]), norm(&tb[b0..b1]));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no exact passage to check");
+}
+
+#[test]
+fn outputs_match_the_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, clusters, _) = scan(&["examples/demo", "--no-index"], dir.path());
+    insta::assert_json_snapshot!("demo_clusters", clusters);
+}
+
+#[test]
+fn bad_records_are_skipped_and_counted_or_stop_the_run_under_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("mixed.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\":\"a\",\"text\":\"fine text here\"}\n{broken\n{\"id\":\"c\"}\n{\"id\":\"d\",\"text\":\"also fine\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o =
+        unspun().arg("scan").arg(&input).arg("--out").arg(&out).args(["--no-index", "--json", "-q"]).output().unwrap();
+    assert!(o.status.success());
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["docs"], 2);
+    assert_eq!(s["skipped"]["invalid_json"], 1);
+    assert_eq!(s["skipped"]["missing_text"], 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("mixed.jsonl:2: invalid JSON"), "{err}");
+
+    let o = unspun()
+        .arg("scan")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .args(["--no-index", "--strict", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("mixed.jsonl:2"));
+}
+
+#[test]
+fn binary_and_missing_inputs_are_reported_not_panicked_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("junk.txt");
+    std::fs::write(&bin, [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    let o = unspun()
+        .arg("scan")
+        .arg(&bin)
+        .arg("/nonexistent/file.jsonl")
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .args(["--no-index", "--json", "-q"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["skipped"]["binary_file"], 1);
+    assert_eq!(s["skipped"]["io"], 1);
+}
+
+#[test]
+fn rescanning_adds_nothing_and_scanning_in_two_batches_equals_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx.redb");
+    let idx_s = idx.to_str().unwrap();
+    let all: Vec<String> = (1..=12)
+        .map(|i| {
+            let prefix = format!("{i:02}_");
+            std::fs::read_dir(repo().join("examples/demo"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .find(|n| n.starts_with(&prefix) && n.ends_with(".txt"))
+                .map(|n| demo(&n))
+                .unwrap()
+        })
+        .collect();
+    // The wire and one copy first, the other copies later, into one index.
+    let pick = |idx: &[usize]| -> Vec<&str> { idx.iter().map(|&i| all[i - 1].as_str()).collect() };
+    let first = pick(&[1, 2, 9, 10, 11, 12]);
+    let second = pick(&[3, 4, 5, 6, 7, 8]);
+    scan(&[&first[..], &["--index", idx_s]].concat(), &dir.path().join("o1"));
+    let (_, c2, s2) = scan(&[&second[..], &["--index", idx_s]].concat(), &dir.path().join("o2"));
+    assert_eq!(s2["new_docs"], 6);
+    // Everything at once, in memory.
+    let every: Vec<&str> = all.iter().map(String::as_str).collect();
+    let (_, c_all, _) = scan(&[&every[..], &["--no-index"]].concat(), &dir.path().join("o3"));
+    let fams = |c: &[Value]| {
+        let mut f: Vec<String> =
+            c.iter().flat_map(|x| x["families"].as_array().unwrap().clone()).map(|f| f.to_string()).collect();
+        f.sort();
+        f
+    };
+    // The second scan reports the families of its own documents, joined to what the first indexed.
+    let touching: Vec<Value> = c_all
+        .iter()
+        .filter(|c| c["docs"].as_array().unwrap().iter().any(|d| second.contains(&d.as_str().unwrap())))
+        .cloned()
+        .collect();
+    assert!(!touching.is_empty());
+    assert_eq!(fams(&c2), fams(&touching), "incremental scan differs from a scan of everything");
+    // Rescan: nothing new, same answer.
+    let (_, c3, s3) = scan(&[&every[..], &["--index", idx_s]].concat(), &dir.path().join("o4"));
+    assert_eq!(s3["new_docs"], 0);
+    assert_eq!(s3["already_indexed"], 12);
+    assert_eq!(fams(&c3), fams(&c_all));
+}
+
+#[test]
+fn emit_corpus_keeps_one_document_per_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.jsonl");
+    scan(&["examples/demo", "--no-index", "--emit-corpus", corpus.to_str().unwrap()], &dir.path().join("o"));
+    let rows = read_jsonl(&corpus);
+    assert_eq!(rows.len(), 12, "every input document is accounted for");
+    let wire = rows.iter().find(|r| r["id"] == demo("01_northwire_wire.txt")).unwrap();
+    assert_eq!(wire["status"], "kept");
+    assert!(wire["family_size"].as_u64().unwrap() >= 5);
+    assert!(!wire["text"].as_str().unwrap().contains("Cookie"), "kept text is the cleaned article");
+    let copy = rows.iter().find(|r| r["id"] == demo("03_baymorningpost_tidal.txt")).unwrap();
+    assert_eq!(copy["status"], "dropped");
+    assert_eq!(copy["duplicate_of"], demo("01_northwire_wire.txt"));
+}
+
+#[test]
+fn extract_json_spans_map_back_into_the_input() {
+    let o = unspun().args(["extract", "--json", "examples/demo"]).output().unwrap();
+    assert!(o.status.success());
+    let lines: Vec<Value> =
+        String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 12);
+    for l in lines {
+        let input: Vec<char> =
+            std::fs::read_to_string(repo().join(l["id"].as_str().unwrap())).unwrap().chars().collect();
+        let pieces: Vec<String> = l["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| input[s[0].as_u64().unwrap() as usize..s[1].as_u64().unwrap() as usize].iter().collect())
+            .collect();
+        assert_eq!(pieces.join("\n\n"), l["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn extract_cleans_the_fortune_seed() {
+    let seed = shared().join("seeds/000_13efb78903d6d664.txt");
+    let o = unspun().arg("extract").arg(&seed).output().unwrap();
+    assert!(o.status.success());
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("Russia\u{2019}s Kaspersky To Dial Down Government Services In U.S."));
+    assert!(text.contains("The Russian cybersecurity firm Kaspersky Lab"));
+    assert!(text.contains("Despite geopolitical turbulence"));
+    for furniture in [
+        "Fortune 500",
+        "COMPARECARDS",
+        "Customer ServiceSite Map",
+        "All rights reserved",
+        "Violent Clashes",
+        "date 2017-09-13",
+    ] {
+        assert!(!text.contains(furniture), "kept furniture: {furniture}");
+    }
+}
+
+#[test]
+fn index_survives_sigkill_mid_write_and_the_rerun_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx.redb");
+    let input = shared().join("data/scale-news/reuters21578.jsonl");
+    let bin = assert_cmd::cargo::cargo_bin("unspun");
+    let mut child = std::process::Command::new(&bin)
+        .arg("scan")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .arg("--index")
+        .arg(&idx)
+        .args(["--batch-size", "500", "-q"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until some batches are committed, then kill without warning.
+    let start = std::time::Instant::now();
+    while std::fs::metadata(&idx).map(|m| m.len()).unwrap_or(0) < 4 << 20 {
+        assert!(start.elapsed().as_secs() < 120, "index never grew");
+        if child.try_wait().unwrap().is_some() {
+            panic!("scan finished before it could be killed; make the input larger");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    child.wait().unwrap();
+
+    let o = unspun().args(["index", "check", "--index"]).arg(&idx).output().unwrap();
+    assert!(o.status.success(), "index inconsistent after kill: {}", String::from_utf8_lossy(&o.stderr));
+    let st: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let partial = st["documents"].as_u64().unwrap();
+    assert!(partial > 0 && partial < 21_578, "killed mid-run: {partial}");
+    assert_eq!(partial % 500, 0, "only whole batches are committed");
+
+    let (_, _, s) = scan(&[input.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.path().join("o2"));
+    assert_eq!(s["already_indexed"].as_u64().unwrap(), partial);
+    let o = unspun().args(["index", "check", "--index"]).arg(&idx).output().unwrap();
+    let st: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(st["documents"].as_u64().unwrap(), s["docs"].as_u64().unwrap());
+}

@@ -1,0 +1,193 @@
+//! Who published first. Dates decide where they exist; otherwise (and to break ties) the text's own
+//! evidence: a wire dateline or credit, then the copy that contains the other (copies get cut, rarely
+//! extended), then the id for a stable answer.
+
+use std::cmp::Ordering;
+
+/// A publication time: the day, and the second of the day when the input gave a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateKey {
+    pub day: i64,
+    pub second: Option<i64>,
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    // Howard Hinnant's algorithm: days since 1970-01-01 for a proleptic Gregorian date.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn num(s: &str) -> Option<i64> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+/// Parse `YYYY-MM-DD` or RFC 3339 (`YYYY-MM-DDTHH:MM[:SS][.fff](Z|±HH:MM)`), normalised to UTC.
+pub fn parse_date(s: &str) -> Option<DateKey> {
+    let s = s.trim();
+    let (date, time) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let mut it = date.split('-');
+    let (y, m, d) = (num(it.next()?)?, num(it.next()?)?, num(it.next()?)?);
+    if it.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let mut day = days_from_civil(y, m, d);
+    let Some(time) = time.filter(|t| !t.is_empty()) else {
+        return Some(DateKey { day, second: None });
+    };
+    let (clock, offset) = match time.find(['Z', 'z', '+', '-']) {
+        Some(i) => (&time[..i], &time[i..]),
+        None => (time, ""),
+    };
+    let clock = clock.split('.').next()?;
+    let mut parts = clock.split(':');
+    let h = num(parts.next()?)?;
+    let mi = num(parts.next().unwrap_or("0"))?;
+    let se = num(parts.next().unwrap_or("0"))?;
+    let mut sec = h * 3600 + mi * 60 + se;
+    if let Some(sign) = offset.chars().next().filter(|c| *c == '+' || *c == '-') {
+        let o = offset[1..].replace(':', "");
+        let (oh, om) = (num(o.get(..2)?)?, num(o.get(2..4).unwrap_or("00"))?);
+        let off = oh * 3600 + om * 60;
+        sec -= if sign == '+' { off } else { -off };
+    }
+    day += sec.div_euclid(86_400);
+    Some(DateKey { day, second: Some(sec.rem_euclid(86_400)) })
+}
+
+/// Order two dates; a date without a time is only ordered against another day, never within its own.
+pub fn compare_dates(a: DateKey, b: DateKey) -> Ordering {
+    match a.day.cmp(&b.day) {
+        Ordering::Equal => match (a.second, b.second) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => Ordering::Equal,
+        },
+        o => o,
+    }
+}
+
+/// How strongly a text presents itself as the wire original: 2 for a dateline with an agency credit
+/// near the start (`LONDON, March 23 (Reuters) -`, `(AP) —`), 1 for an attribution to a wire elsewhere
+/// (`according to Reuters`, `Reporting by`), 0 for none.
+pub fn wire_evidence(text: &str) -> u8 {
+    let cut = text.char_indices().nth(600).map_or(text.len(), |(i, _)| i);
+    if has_credit(&text[..cut]) {
+        return 2;
+    }
+    let attributions = ["Reporting by", "(Reuters)", "(AP)", "(AFP)", "Editing by", "Writing by"];
+    u8::from(attributions.iter().any(|a| text.contains(a)))
+}
+
+/// `(Agency) -` with a capitalised agency name of at most 3 words and a dash after it.
+fn has_credit(head: &str) -> bool {
+    let b = head.as_bytes();
+    let mut i = 0;
+    while let Some(open) = head[i..].find('(') {
+        let open = i + open;
+        let Some(close_rel) = head[open..].find(')') else { break };
+        let close = open + close_rel;
+        let inner = &head[open + 1..close];
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        let agency_like = !words.is_empty()
+            && words.len() <= 3
+            && inner.len() <= 30
+            && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        let after = head[close + 1..].trim_start();
+        let dash = after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}');
+        if agency_like && dash {
+            return true;
+        }
+        i = close + 1;
+        if i >= b.len() {
+            break;
+        }
+    }
+    false
+}
+
+/// What is known of one family member for choosing the original.
+#[derive(Debug, Clone)]
+pub struct OriginEvidence<'a> {
+    pub id: &'a str,
+    pub date: Option<DateKey>,
+    pub wire: u8,
+    /// Article length in tokens: a copy is cut more often than extended.
+    pub length: usize,
+}
+
+/// Index (into `members`) of the likely original.
+pub fn pick_original(members: &[OriginEvidence<'_>]) -> usize {
+    let mut best = 0;
+    for i in 1..members.len() {
+        if earlier(&members[i], &members[best]) {
+            best = i;
+        }
+    }
+    best
+}
+
+fn earlier(a: &OriginEvidence<'_>, b: &OriginEvidence<'_>) -> bool {
+    if let (Some(x), Some(y)) = (a.date, b.date) {
+        match compare_dates(x, y) {
+            Ordering::Less => return true,
+            Ordering::Greater => return false,
+            Ordering::Equal => {}
+        }
+    }
+    // A dated member beats an undated one only through the evidence below: a missing date says nothing.
+    a.wire.cmp(&b.wire).then(a.length.cmp(&b.length)).then(b.id.cmp(a.id)) == Ordering::Greater
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_and_normalise_to_utc() {
+        let a = parse_date("2017-09-13").unwrap();
+        assert_eq!(a.second, None);
+        let b = parse_date("2017-09-13T23:30:00-02:00").unwrap();
+        assert_eq!((b.day - a.day, b.second), (1, Some(5400)));
+        assert!(parse_date("2017-13-01").is_none());
+        assert!(parse_date("yesterday").is_none());
+        assert_eq!(parse_date("1970-01-01T00:00:00Z"), Some(DateKey { day: 0, second: Some(0) }));
+    }
+
+    #[test]
+    fn date_only_is_not_earlier_than_a_time_on_the_same_day() {
+        let d = parse_date("1987-03-23").unwrap();
+        let t = parse_date("1987-03-23T14:00:00Z").unwrap();
+        assert_eq!(compare_dates(d, t), Ordering::Equal);
+        assert_eq!(compare_dates(parse_date("1987-03-22").unwrap(), t), Ordering::Less);
+    }
+
+    #[test]
+    fn wire_credit_detection() {
+        assert_eq!(wire_evidence("LONDON, March 23 (Atlas) - Shares fell."), 2);
+        assert_eq!(wire_evidence("MOSCOW (Reuters) \u{2014} Kaspersky said"), 2);
+        assert_eq!(wire_evidence("The firm (which is based in Moscow) said. Reporting by Jack Stubbs"), 1);
+        assert_eq!(wire_evidence("Kaspersky Lab said on Tuesday (in a statement) that"), 0);
+    }
+
+    #[test]
+    fn original_by_date_then_evidence() {
+        let m = [
+            OriginEvidence { id: "copy", date: parse_date("2017-09-14"), wire: 2, length: 500 },
+            OriginEvidence { id: "wire", date: parse_date("2017-09-13"), wire: 0, length: 100 },
+        ];
+        assert_eq!(pick_original(&m), 1);
+        let m = [
+            OriginEvidence { id: "a", date: None, wire: 0, length: 500 },
+            OriginEvidence { id: "b", date: None, wire: 2, length: 300 },
+            OriginEvidence { id: "c", date: None, wire: 2, length: 400 },
+        ];
+        assert_eq!(pick_original(&m), 2);
+    }
+}

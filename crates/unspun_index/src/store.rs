@@ -1,0 +1,509 @@
+use crate::error::IndexError;
+use redb::{
+    Database, MultimapTableDefinition, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+/// Bumped whenever a table's layout or a record's encoding changes.
+pub const FORMAT_VERSION: u32 = 1;
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
+const DOCS: TableDefinition<u64, &[u8]> = TableDefinition::new("docs");
+const SIGS: TableDefinition<u64, &[u8]> = TableDefinition::new("signatures");
+const BANDS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("lsh_bands");
+const ANCHORS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("anchors");
+const LINKS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("links");
+const NEIGHBOURS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("neighbours");
+
+/// What the index keeps of a document. The text is stored (compressed) because verification and
+/// evidence need it when a later scan relates a new document to this one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocRecord {
+    pub id: String,
+    pub url: Option<String>,
+    pub date: Option<String>,
+    pub title: Option<String>,
+    pub lang: Option<String>,
+    pub content_hash: u64,
+    /// lz4 block of the text as given.
+    text_lz4: Vec<u8>,
+    /// Kept article spans (byte ranges into the text) found by the cleaner when it was indexed; kept so
+    /// the document re-derives identically without the corpus statistics of that scan.
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl DocRecord {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: String,
+        text: &str,
+        url: Option<String>,
+        date: Option<String>,
+        title: Option<String>,
+        lang: Option<String>,
+        content_hash: u64,
+        spans: Vec<(u32, u32)>,
+    ) -> Self {
+        DocRecord {
+            id,
+            url,
+            date,
+            title,
+            lang,
+            content_hash,
+            text_lz4: lz4_flex::compress_prepend_size(text.as_bytes()),
+            spans,
+        }
+    }
+
+    pub fn text(&self) -> Option<String> {
+        let b = lz4_flex::decompress_size_prepended(&self.text_lz4).ok()?;
+        String::from_utf8(b).ok()
+    }
+}
+
+/// A verified link between two indexed documents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkRecord {
+    pub relation: String,
+    pub score: f64,
+    /// Which of the two (by document number) is the likely source, if known.
+    pub source: Option<u64>,
+    /// Aligned passages: character offsets into the lower- and the higher-numbered document's text.
+    pub evidence: Vec<([u32; 2], [u32; 2], f32)>,
+    pub jaccard: f32,
+    pub containment: f32,
+}
+
+/// A document of the batch being written, or one already in the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocRef {
+    Indexed(u64),
+    New(usize),
+}
+
+pub struct NewDoc {
+    pub record: DocRecord,
+    pub signature: Vec<u32>,
+    pub band_keys: Vec<u64>,
+    pub anchors: Vec<u64>,
+}
+
+/// A link in batch terms; `evidence` offsets are into `a`'s and `b`'s texts in that order.
+pub struct NewLink {
+    pub a: DocRef,
+    pub b: DocRef,
+    pub relation: String,
+    pub score: f64,
+    pub source: Option<DocRef>,
+    pub evidence: Vec<([u32; 2], [u32; 2], f32)>,
+    pub jaccard: f32,
+    pub containment: f32,
+}
+
+/// Everything one scan batch adds, written in one transaction.
+#[derive(Default)]
+pub struct Batch {
+    pub docs: Vec<NewDoc>,
+    pub links: Vec<NewLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    pub documents: u64,
+    pub links: u64,
+    pub file_bytes: u64,
+    pub format_version: u32,
+}
+
+pub struct Index {
+    db: Database,
+    path: PathBuf,
+}
+
+type R<T> = Result<T, IndexError>;
+
+/// Candidates of one query: documents sharing a band key, and documents by shared-anchor count.
+pub type Candidates = (Vec<u64>, HashMap<u64, u32>);
+/// A stored link: (lower number, higher number) and its record.
+pub type StoredLink = ((u64, u64), LinkRecord);
+
+impl Index {
+    /// Open or create the index at `path`. `params` is an opaque description of the fingerprint
+    /// parameters; an existing index must have been built with the same.
+    pub fn open(path: &Path, params: &str) -> R<Index> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| IndexError::Db { path: path.to_path_buf(), source: Box::new(redb::Error::Io(e)) })?;
+        }
+        let db = Database::create(path).map_err(|e| db_err(path, e))?;
+        let idx = Index { db, path: path.to_path_buf() };
+        idx.init(params)?;
+        Ok(idx)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err<E: Into<redb::Error>>(&self, e: E) -> IndexError {
+        db_err(&self.path, e)
+    }
+
+    fn init(&self, params: &str) -> R<()> {
+        let tx = self.db.begin_write().map_err(|e| self.err(e))?;
+        {
+            let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
+            let version = meta.get("format_version").map_err(|e| self.err(e))?.map(|v| v.value().to_vec());
+            match version {
+                None => {
+                    meta.insert("format_version", FORMAT_VERSION.to_le_bytes().as_slice()).map_err(|e| self.err(e))?;
+                    meta.insert("params", params.as_bytes()).map_err(|e| self.err(e))?;
+                    meta.insert("next_doc", 0u64.to_le_bytes().as_slice()).map_err(|e| self.err(e))?;
+                }
+                Some(v) => {
+                    let found = u32::from_le_bytes(v.as_slice().try_into().unwrap_or([0; 4]));
+                    if found != FORMAT_VERSION {
+                        return Err(IndexError::Version { path: self.path.clone(), found, expected: FORMAT_VERSION });
+                    }
+                    let stored =
+                        meta.get("params").map_err(|e| self.err(e))?.map(|v| v.value().to_vec()).unwrap_or_default();
+                    let stored = String::from_utf8_lossy(&stored).to_string();
+                    if stored != params {
+                        return Err(IndexError::Params {
+                            path: self.path.clone(),
+                            found: stored,
+                            expected: params.into(),
+                        });
+                    }
+                }
+            }
+            // Create every table so readers never meet a missing one.
+            tx.open_table(IDS).map_err(|e| self.err(e))?;
+            tx.open_table(DOCS).map_err(|e| self.err(e))?;
+            tx.open_table(SIGS).map_err(|e| self.err(e))?;
+            tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
+            tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
+            tx.open_table(LINKS).map_err(|e| self.err(e))?;
+            tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))
+    }
+
+    /// Document number and content hash of an indexed id.
+    pub fn lookup_ids<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> R<Vec<Option<(u64, u64)>>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let t = tx.open_table(IDS).map_err(|e| self.err(e))?;
+        let d = tx.open_table(DOCS).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for id in ids {
+            let num = t.get(id).map_err(|e| self.err(e))?.map(|v| v.value());
+            out.push(match num {
+                Some(n) => {
+                    let rec = self.decode_doc(&d, n)?;
+                    rec.map(|r| (n, r.content_hash))
+                }
+                None => None,
+            });
+        }
+        Ok(out)
+    }
+
+    fn decode_doc(&self, t: &impl ReadableTable<u64, &'static [u8]>, n: u64) -> R<Option<DocRecord>> {
+        let Some(v) = t.get(n).map_err(|e| self.err(e))? else { return Ok(None) };
+        postcard::from_bytes(v.value()).map(Some).map_err(|e| IndexError::Corrupt {
+            path: self.path.clone(),
+            what: format!("doc {n}"),
+            detail: e.to_string(),
+        })
+    }
+
+    pub fn docs(&self, nums: &[u64]) -> R<Vec<Option<DocRecord>>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let t = tx.open_table(DOCS).map_err(|e| self.err(e))?;
+        nums.iter().map(|&n| self.decode_doc(&t, n)).collect()
+    }
+
+    pub fn doc_by_id(&self, id: &str) -> R<Option<(u64, DocRecord)>> {
+        let Some(Some((n, _))) = self.lookup_ids([id])?.into_iter().next() else { return Ok(None) };
+        Ok(self.docs(&[n])?.pop().flatten().map(|d| (n, d)))
+    }
+
+    /// Indexed documents sharing at least one band key, and those sharing at least one anchor, for
+    /// each query. Posting lists longer than `max_posting` are passed over: an anchor on that many
+    /// pages is page furniture or a stock phrase, not evidence of copying.
+    pub fn candidates(&self, queries: &[(&[u64], &[u64])], max_posting: usize) -> R<Vec<Candidates>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
+        let anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(queries.len());
+        for (bk, an) in queries {
+            let mut by_band = HashSet::new();
+            for k in bk.iter() {
+                for v in bands.get(*k).map_err(|e| self.err(e))?.take(max_posting) {
+                    by_band.insert(v.map_err(|e| self.err(e))?.value());
+                }
+            }
+            let mut by_anchor: HashMap<u64, u32> = HashMap::new();
+            for k in an.iter() {
+                let vals = anchors.get(*k).map_err(|e| self.err(e))?;
+                if vals.len() as usize > max_posting {
+                    continue;
+                }
+                for v in vals {
+                    *by_anchor.entry(v.map_err(|e| self.err(e))?.value()).or_default() += 1;
+                }
+            }
+            let mut b: Vec<u64> = by_band.into_iter().collect();
+            b.sort_unstable();
+            out.push((b, by_anchor));
+        }
+        Ok(out)
+    }
+
+    /// Write a batch in one transaction; returns the numbers given to the batch's documents.
+    pub fn write(&self, batch: Batch) -> R<Vec<u64>> {
+        let mut tx = self.db.begin_write().map_err(|e| self.err(e))?;
+        // Bulk loads touch many pages; a larger cache for the transaction is set by redb defaults.
+        tx.set_quick_repair(true);
+        let nums;
+        {
+            let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
+            let mut next = meta
+                .get("next_doc")
+                .map_err(|e| self.err(e))?
+                .and_then(|v| v.value().try_into().ok().map(u64::from_le_bytes))
+                .unwrap_or(0);
+            let mut ids = tx.open_table(IDS).map_err(|e| self.err(e))?;
+            let mut docs = tx.open_table(DOCS).map_err(|e| self.err(e))?;
+            let mut sigs = tx.open_table(SIGS).map_err(|e| self.err(e))?;
+            let mut bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
+            let mut anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
+            let mut links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
+            let mut neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
+            let mut assigned = Vec::with_capacity(batch.docs.len());
+            for d in &batch.docs {
+                if let Some(existing) = ids.get(d.record.id.as_str()).map_err(|e| self.err(e))? {
+                    // Idempotent: a document already indexed keeps its number and postings.
+                    assigned.push(existing.value());
+                    continue;
+                }
+                let n = next;
+                next += 1;
+                ids.insert(d.record.id.as_str(), n).map_err(|e| self.err(e))?;
+                let bytes = postcard::to_allocvec(&d.record).map_err(|e| IndexError::Corrupt {
+                    path: self.path.clone(),
+                    what: d.record.id.clone(),
+                    detail: e.to_string(),
+                })?;
+                docs.insert(n, bytes.as_slice()).map_err(|e| self.err(e))?;
+                let sig: Vec<u8> = d.signature.iter().flat_map(|x| x.to_le_bytes()).collect();
+                sigs.insert(n, sig.as_slice()).map_err(|e| self.err(e))?;
+                for &k in &d.band_keys {
+                    bands.insert(k, n).map_err(|e| self.err(e))?;
+                }
+                for &k in &d.anchors {
+                    anchors.insert(k, n).map_err(|e| self.err(e))?;
+                }
+                assigned.push(n);
+            }
+            let resolve = |r: DocRef| match r {
+                DocRef::Indexed(n) => n,
+                DocRef::New(i) => assigned[i],
+            };
+            for l in batch.links {
+                let (a, b) = (resolve(l.a), resolve(l.b));
+                if a == b {
+                    continue;
+                }
+                let (lo, hi, evidence) = if a < b {
+                    (a, b, l.evidence)
+                } else {
+                    (b, a, l.evidence.into_iter().map(|(x, y, s)| (y, x, s)).collect())
+                };
+                let rec = LinkRecord {
+                    relation: l.relation,
+                    score: l.score,
+                    source: l.source.map(resolve),
+                    evidence,
+                    jaccard: l.jaccard,
+                    containment: l.containment,
+                };
+                let bytes = postcard::to_allocvec(&rec).map_err(|e| IndexError::Corrupt {
+                    path: self.path.clone(),
+                    what: format!("link {lo}-{hi}"),
+                    detail: e.to_string(),
+                })?;
+                links.insert((lo, hi), bytes.as_slice()).map_err(|e| self.err(e))?;
+                neigh.insert(lo, hi).map_err(|e| self.err(e))?;
+                neigh.insert(hi, lo).map_err(|e| self.err(e))?;
+            }
+            meta.insert("next_doc", next.to_le_bytes().as_slice()).map_err(|e| self.err(e))?;
+            nums = assigned;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(nums)
+    }
+
+    /// All documents linked to `seeds` through any chain of links, with the links among them.
+    pub fn components(&self, seeds: &[u64]) -> R<(Vec<u64>, Vec<StoredLink>)> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
+        let links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
+        let mut seen: HashSet<u64> = seeds.iter().copied().collect();
+        let mut queue: VecDeque<u64> = seeds.iter().copied().collect();
+        let mut edges = Vec::new();
+        while let Some(x) = queue.pop_front() {
+            for v in neigh.get(x).map_err(|e| self.err(e))? {
+                let y = v.map_err(|e| self.err(e))?.value();
+                if x < y {
+                    if let Some(rec) = links.get((x, y)).map_err(|e| self.err(e))? {
+                        let rec: LinkRecord = postcard::from_bytes(rec.value()).map_err(|e| IndexError::Corrupt {
+                            path: self.path.clone(),
+                            what: format!("link {x}-{y}"),
+                            detail: e.to_string(),
+                        })?;
+                        edges.push(((x, y), rec));
+                    }
+                }
+                if seen.insert(y) {
+                    queue.push_back(y);
+                }
+            }
+        }
+        // Edges from a node to an earlier-visited smaller node were recorded from the smaller side.
+        edges.sort_by_key(|e| e.0);
+        edges.dedup_by_key(|e| e.0);
+        let mut nodes: Vec<u64> = seen.into_iter().collect();
+        nodes.sort_unstable();
+        Ok((nodes, edges))
+    }
+
+    pub fn link(&self, a: u64, b: u64) -> R<Option<LinkRecord>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
+        let key = (a.min(b), a.max(b));
+        let Some(v) = links.get(key).map_err(|e| self.err(e))? else { return Ok(None) };
+        postcard::from_bytes(v.value()).map(Some).map_err(|e| IndexError::Corrupt {
+            path: self.path.clone(),
+            what: format!("link {}-{}", key.0, key.1),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Check that every table agrees with the others (used after a crash in tests and by `unspun index check`).
+    pub fn check(&self) -> R<IndexStats> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let ids = tx.open_table(IDS).map_err(|e| self.err(e))?;
+        let docs = tx.open_table(DOCS).map_err(|e| self.err(e))?;
+        let sigs = tx.open_table(SIGS).map_err(|e| self.err(e))?;
+        let links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
+        let corrupt =
+            |what: String, detail: &str| IndexError::Corrupt { path: self.path.clone(), what, detail: detail.into() };
+        for row in ids.iter().map_err(|e| self.err(e))? {
+            let (id, n) = row.map_err(|e| self.err(e))?;
+            let rec =
+                self.decode_doc(&docs, n.value())?.ok_or_else(|| corrupt(id.value().into(), "id without document"))?;
+            if rec.id != id.value() {
+                return Err(corrupt(id.value().into(), "document under another id"));
+            }
+            if sigs.get(n.value()).map_err(|e| self.err(e))?.is_none() {
+                return Err(corrupt(id.value().into(), "document without signature"));
+            }
+            rec.text().ok_or_else(|| corrupt(id.value().into(), "text does not decompress"))?;
+        }
+        let n_docs = docs.len().map_err(|e| self.err(e))?;
+        if n_docs != ids.len().map_err(|e| self.err(e))? {
+            return Err(corrupt("tables".into(), "ids and docs differ in size"));
+        }
+        for row in links.iter().map_err(|e| self.err(e))? {
+            let (k, _) = row.map_err(|e| self.err(e))?;
+            let (a, b) = k.value();
+            if docs.get(a).map_err(|e| self.err(e))?.is_none() || docs.get(b).map_err(|e| self.err(e))?.is_none() {
+                return Err(corrupt(format!("link {a}-{b}"), "link to a missing document"));
+            }
+        }
+        Ok(IndexStats {
+            documents: n_docs,
+            links: links.len().map_err(|e| self.err(e))?,
+            file_bytes: std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0),
+            format_version: FORMAT_VERSION,
+        })
+    }
+
+    /// Every indexed document number and id, in number order.
+    pub fn all_ids(&self) -> R<Vec<(u64, String)>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let ids = tx.open_table(IDS).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in ids.iter().map_err(|e| self.err(e))? {
+            let (id, n) = row.map_err(|e| self.err(e))?;
+            out.push((n.value(), id.value().to_string()));
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+}
+
+fn db_err<E: Into<redb::Error>>(path: &Path, e: E) -> IndexError {
+    IndexError::Db { path: path.to_path_buf(), source: Box::new(e.into()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, text: &str) -> NewDoc {
+        NewDoc {
+            record: DocRecord::new(id.into(), text, None, None, None, None, 42, vec![(0, text.len() as u32)]),
+            signature: vec![1, 2, 3],
+            band_keys: vec![100, 200],
+            anchors: vec![7],
+        }
+    }
+
+    #[test]
+    fn write_query_reopen_and_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("idx.redb");
+        {
+            let idx = Index::open(&p, "p1").unwrap();
+            let nums = idx
+                .write(Batch {
+                    docs: vec![doc("a", "alpha text"), doc("b", "beta text")],
+                    links: vec![NewLink {
+                        a: DocRef::New(1),
+                        b: DocRef::New(0),
+                        relation: "duplicate".into(),
+                        score: 0.9,
+                        source: Some(DocRef::New(0)),
+                        evidence: vec![([5, 9], [0, 4], 1.0)],
+                        jaccard: 0.9,
+                        containment: 1.0,
+                    }],
+                })
+                .unwrap();
+            assert_eq!(nums, vec![0, 1]);
+        }
+        let idx = Index::open(&p, "p1").unwrap();
+        let nums = idx.write(Batch { docs: vec![doc("a", "alpha text"), doc("c", "gamma")], links: vec![] }).unwrap();
+        assert_eq!(nums, vec![0, 2], "existing id keeps its number");
+        let cands = idx.candidates(&[(&[200], &[7])], 100).unwrap();
+        assert_eq!(cands[0].0, vec![0, 1, 2]);
+        assert_eq!(cands[0].1[&0], 1);
+        let (nodes, edges) = idx.components(&[1]).unwrap();
+        assert_eq!(nodes, vec![0, 1]);
+        assert_eq!(edges.len(), 1);
+        // Stored from the lower number's side: evidence swapped accordingly.
+        assert_eq!(edges[0].1.evidence[0].0, [0, 4]);
+        assert_eq!(edges[0].1.source, Some(0));
+        assert_eq!(idx.doc_by_id("b").unwrap().unwrap().1.text().unwrap(), "beta text");
+        let stats = idx.check().unwrap();
+        assert_eq!((stats.documents, stats.links), (3, 1));
+        drop(idx);
+        assert!(matches!(Index::open(&p, "other"), Err(IndexError::Params { .. })));
+    }
+}

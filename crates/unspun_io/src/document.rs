@@ -1,0 +1,51 @@
+use serde::{Deserialize, Serialize};
+
+/// One input document, as the user gave it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    /// The text as given; every offset unspun reports points into it.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Where it came from (`file:line` or a path), for messages.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+impl Document {
+    /// The outlet: the URL's host without `www.`.
+    pub fn host(&self) -> Option<&str> {
+        self.url.as_deref().and_then(host_of)
+    }
+}
+
+/// Host of a URL, lower-case, without a leading `www.`; `None` if there is none.
+pub fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let host = host.split(':').next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts() {
+        assert_eq!(host_of("https://www.reuters.com/article/x?y=1"), Some("reuters.com"));
+        assert_eq!(host_of("http://user@news.example.org:8080/a"), Some("news.example.org"));
+        assert_eq!(host_of(""), None);
+    }
+}

@@ -1,0 +1,301 @@
+use crate::hash_bytes;
+use crate::words::{is_stopword, is_stopword_hash};
+use unicode_normalization::UnicodeNormalization;
+
+/// Per-token features that later stages (rewrite signatures, quote masking) need without re-reading text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TokenFlags(pub u8);
+
+impl TokenFlags {
+    /// First character is upper case in the input (names survive spinning and translation).
+    pub const CAPITAL: u8 = 1;
+    /// Contains a digit.
+    pub const DIGIT: u8 = 2;
+    /// A function word of the stopword list (the skeleton a spinner leaves alone).
+    pub const STOP: u8 = 4;
+    /// Inside a quotation: shared quotes are evidence of the same story, not of copying.
+    pub const QUOTE: u8 = 8;
+
+    #[inline]
+    pub fn has(self, f: u8) -> bool {
+        self.0 & f != 0
+    }
+}
+
+/// A normalised word with its byte span in the input text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Hash of the normalised form (NFKC, lower case).
+    pub hash: u64,
+    pub start: u32,
+    pub end: u32,
+    pub flags: TokenFlags,
+}
+
+#[inline]
+fn is_word_char(c: char) -> bool {
+    // Python's `\w`, which the scorers and the anchors use, plus combining marks so that a decomposed
+    // accent does not split a word.
+    c.is_alphanumeric() || c == '_' || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// Quote state changes a character causes: `Some(true)` opens, `Some(false)` closes, toggles for `"`.
+#[inline]
+fn quote_effect(c: char, inside: bool) -> Option<bool> {
+    match c {
+        '"' | '\u{201f}' => Some(!inside),
+        '\u{201c}' | '\u{ab}' | '\u{201e}' => Some(true),
+        '\u{201d}' | '\u{bb}' => Some(false),
+        _ => None,
+    }
+}
+
+/// Tokenise the whole text. See [`tokenize_range`].
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::with_capacity(text.len() / 6);
+    tokenize_range(text, 0..text.len(), &mut out);
+    out
+}
+
+/// Append the tokens of `text[range]` to `out`, with spans into the whole `text`.
+///
+/// Words are runs of `\w` characters; each is folded with NFKC and lower-cased before hashing, so
+/// full-width forms, ligatures and case variants hash alike. Quote state is reset at blank lines so an
+/// unbalanced quote mark cannot mask the rest of a page.
+///
+/// This is the hottest loop of a scan, so ASCII bytes (most of most news) take a table-driven path
+/// and only words with non-ASCII characters go through Unicode normalisation.
+pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let end = range.end;
+    let mut i = range.start;
+    let mut in_quote = false;
+    let mut prev_newline = false;
+    let mut buf = String::new();
+    while i < end {
+        let b = bytes[i];
+        if b < 0x80 {
+            if WORD[b as usize] {
+                // Scan the word: stays on the fast path while it is ASCII.
+                let ws = i;
+                let mut j = i + 1;
+                while j < end && bytes[j] < 0x80 && WORD[bytes[j] as usize] {
+                    j += 1;
+                }
+                if j < end && bytes[j] >= 0x80 && starts_word_char(text, j) {
+                    let we = scan_unicode_word(text, j, end);
+                    out.push(make_token(&text[ws..we], ws, we, in_quote, &mut buf));
+                    i = we;
+                } else {
+                    out.push(ascii_token(&bytes[ws..j], ws, j, in_quote));
+                    i = j;
+                }
+                prev_newline = false;
+                continue;
+            }
+            if b == b'\n' {
+                if prev_newline {
+                    in_quote = false;
+                }
+                prev_newline = true;
+            } else if b == b'"' {
+                in_quote = !in_quote;
+                prev_newline = false;
+            } else if !b.is_ascii_whitespace() {
+                prev_newline = false;
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if is_word_char(c) {
+            let we = scan_unicode_word(text, i, end);
+            out.push(make_token(&text[i..we], i, we, in_quote, &mut buf));
+            i = we;
+            prev_newline = false;
+            continue;
+        }
+        if let Some(q) = quote_effect(c, in_quote) {
+            in_quote = q;
+        }
+        if !c.is_whitespace() {
+            prev_newline = false;
+        }
+        i += c.len_utf8();
+    }
+}
+
+/// `\w` for ASCII bytes.
+static WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_';
+        i += 1;
+    }
+    t
+};
+
+fn starts_word_char(text: &str, i: usize) -> bool {
+    text[i..].chars().next().is_some_and(is_word_char)
+}
+
+/// End of the word that continues at `i` (any mix of ASCII and Unicode word characters).
+fn scan_unicode_word(text: &str, i: usize, end: usize) -> usize {
+    let mut j = i;
+    for c in text[i..end].chars() {
+        if !is_word_char(c) {
+            break;
+        }
+        j += c.len_utf8();
+    }
+    j
+}
+
+#[inline]
+fn ascii_token(w: &[u8], start: usize, end: usize, quote: bool) -> Token {
+    let mut lower = [0u8; 48];
+    let mut flags = 0u8;
+    if w[0].is_ascii_uppercase() {
+        flags |= TokenFlags::CAPITAL;
+    }
+    let hash = if w.len() <= lower.len() {
+        for (d, &s) in lower.iter_mut().zip(w) {
+            if s.is_ascii_digit() {
+                flags |= TokenFlags::DIGIT;
+            }
+            *d = s.to_ascii_lowercase();
+        }
+        hash_bytes(&lower[..w.len()])
+    } else {
+        if w.iter().any(u8::is_ascii_digit) {
+            flags |= TokenFlags::DIGIT;
+        }
+        hash_bytes(&w.to_ascii_lowercase())
+    };
+    if is_stopword_hash(hash) {
+        flags |= TokenFlags::STOP;
+    }
+    if quote {
+        flags |= TokenFlags::QUOTE;
+    }
+    Token { hash, start: start as u32, end: end as u32, flags: TokenFlags(flags) }
+}
+
+/// A token with non-ASCII characters: NFKC, lower case, then hash.
+fn make_token(w: &str, start: usize, end: usize, quote: bool, buf: &mut String) -> Token {
+    buf.clear();
+    let mut flags = 0u8;
+    if w.chars().next().is_some_and(char::is_uppercase) {
+        flags |= TokenFlags::CAPITAL;
+    }
+    for c in w.nfkc().flat_map(char::to_lowercase) {
+        if c.is_numeric() {
+            flags |= TokenFlags::DIGIT;
+        }
+        buf.push(c);
+    }
+    if is_stopword(buf) {
+        flags |= TokenFlags::STOP;
+    }
+    if quote {
+        flags |= TokenFlags::QUOTE;
+    }
+    Token { hash: hash_bytes(buf.as_bytes()), start: start as u32, end: end as u32, flags: TokenFlags(flags) }
+}
+
+/// The canonical form of a text: its normalised words joined by single spaces. Two texts that differ
+/// only in case, Unicode compatibility forms, punctuation or spacing have the same canonical form.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut buf = String::new();
+    for t in tokenize(text) {
+        buf.clear();
+        let w = &text[t.start as usize..t.end as usize];
+        buf.extend(w.nfkc().flat_map(char::to_lowercase));
+        // NFKC can produce non-word chars (e.g. a ligature or superscript expanding); split on them the
+        // same way tokenisation does so that normalisation is idempotent.
+        for part in buf.split(|c: char| !is_word_char(c)).filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| &text[t.start as usize..t.end as usize]).collect()
+    }
+
+    #[test]
+    fn splits_like_python_w() {
+        assert_eq!(words("Kaspersky's D.C. office, 2017!"), vec!["Kaspersky", "s", "D", "C", "office", "2017"]);
+    }
+
+    #[test]
+    fn case_and_width_fold_to_same_hash() {
+        let a = tokenize("Reuters");
+        let b = tokenize("REUTERS");
+        let c = tokenize("Ｒｅｕｔｅｒｓ");
+        assert_eq!(a[0].hash, b[0].hash);
+        assert_eq!(a[0].hash, c[0].hash);
+        assert!(a[0].flags.has(TokenFlags::CAPITAL));
+    }
+
+    #[test]
+    fn curly_and_straight_quotes_mark_the_same_tokens() {
+        let t = tokenize("he said \u{201c}we stay committed\u{201d} today");
+        let q: Vec<bool> = t.iter().map(|t| t.flags.has(TokenFlags::QUOTE)).collect();
+        assert_eq!(q, vec![false, false, true, true, true, false]);
+        let t = tokenize("he said \"we stay committed\" today");
+        let q2: Vec<bool> = t.iter().map(|t| t.flags.has(TokenFlags::QUOTE)).collect();
+        assert_eq!(q, q2);
+    }
+
+    #[test]
+    fn blank_line_resets_unbalanced_quote() {
+        let t = tokenize("a \"b c\n\nd e");
+        assert!(!t[3].flags.has(TokenFlags::QUOTE));
+        assert!(t[1].flags.has(TokenFlags::QUOTE));
+    }
+
+    #[test]
+    fn flags_digits_and_stopwords() {
+        let t = tokenize("the 22 agencies");
+        assert!(t[0].flags.has(TokenFlags::STOP));
+        assert!(t[1].flags.has(TokenFlags::DIGIT));
+        assert!(!t[2].flags.has(TokenFlags::STOP));
+    }
+
+    #[test]
+    fn normalize_folds_typography() {
+        assert_eq!(normalize("The  “U.S.”—Government’s\u{a0}plan"), normalize("the \"u.s.\"-government's plan"));
+    }
+
+    proptest! {
+        #[test]
+        fn normalize_is_idempotent(s in "\\PC{0,80}") {
+            let once = normalize(&s);
+            prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn token_spans_are_inside_and_ordered(s in "\\PC{0,120}") {
+            let toks = tokenize(&s);
+            let mut last = 0u32;
+            for t in &toks {
+                prop_assert!(t.start >= last && t.start < t.end && (t.end as usize) <= s.len());
+                prop_assert!(s.is_char_boundary(t.start as usize) && s.is_char_boundary(t.end as usize));
+                last = t.end;
+            }
+        }
+    }
+}

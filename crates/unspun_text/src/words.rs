@@ -1,0 +1,221 @@
+//! Word lists. Kept small and sorted so lookups are a binary search without allocation.
+
+/// English function words: the "skeleton" of a text that spinners and paraphrasers leave in place
+/// (Stamatatos 2011), and words too common to be evidence on their own.
+const STOPWORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "must",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "s",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "t",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "yourselves",
+];
+
+/// Is `w` (already lower-cased) an English function word?
+pub fn is_stopword(w: &str) -> bool {
+    is_stopword_hash(crate::hash_bytes(w.as_bytes()))
+}
+
+/// Open-addressing table of the stopwords' hashes: the tokenizer has the hash already, and one probe
+/// or two is far cheaper than comparing strings for every token.
+const TABLE_BITS: u32 = 9;
+
+fn stopword_table() -> &'static [u64; 1 << TABLE_BITS] {
+    static TABLE: std::sync::OnceLock<[u64; 1 << TABLE_BITS]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = [0u64; 1 << TABLE_BITS];
+        for w in STOPWORDS {
+            let h = crate::hash_bytes(w.as_bytes()) | 1;
+            let mut i = (h >> (64 - TABLE_BITS)) as usize;
+            while t[i] != 0 {
+                i = (i + 1) & ((1 << TABLE_BITS) - 1);
+            }
+            t[i] = h;
+        }
+        t
+    })
+}
+
+/// Is the word with this hash (of its lower-cased form) a stopword?
+#[inline]
+pub fn is_stopword_hash(h: u64) -> bool {
+    let t = stopword_table();
+    // The low bit is forced on so that 0 can mark an empty slot.
+    let h = h | 1;
+    let mut i = (h >> (64 - TABLE_BITS)) as usize;
+    loop {
+        match t[i] {
+            0 => return false,
+            x if x == h => return true,
+            _ => i = (i + 1) & ((1 << TABLE_BITS) - 1),
+        }
+    }
+}
+
+/// Abbreviations after which a period does not end a sentence (lower case, without the period).
+const ABBREVIATIONS: &[&str] = &[
+    "apr", "aug", "co", "corp", "dec", "dr", "e.g", "etc", "feb", "gen", "gov", "i.e", "inc", "jan", "jr", "jul",
+    "jun", "ltd", "mar", "mr", "mrs", "ms", "no", "nov", "oct", "prof", "rep", "rev", "sen", "sep", "sept", "sr", "st",
+    "vs",
+];
+
+pub fn is_abbreviation(w: &str) -> bool {
+    ABBREVIATIONS.binary_search(&w).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_sorted_for_binary_search() {
+        assert!(STOPWORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(ABBREVIATIONS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_stopword_is_found_by_hash() {
+        for w in STOPWORDS {
+            assert!(is_stopword(w), "{w}");
+        }
+        for w in ["kaspersky", "said", "office", "", "thee"] {
+            assert!(!is_stopword(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn lookups() {
+        assert!(is_stopword("the"));
+        assert!(!is_stopword("kaspersky"));
+        assert!(is_abbreviation("inc"));
+    }
+}
