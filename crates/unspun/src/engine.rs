@@ -115,8 +115,8 @@ impl Engine {
         }
     }
 
-    fn prepare_doc(&self, text: &str, spans: &[Range<usize>], date: Option<&str>) -> Prepared {
-        prepare(text, spans, date, &self.cfg, &self.hasher)
+    fn prepare_doc(&self, text: &str, spans: &[Range<usize>], date: Option<&str>, lang: Option<&str>) -> Prepared {
+        prepare(text, spans, date, lang, &self.cfg, &self.hasher)
     }
 
     /// Relate `docs` with each other and with everything in the index, store them, and report the
@@ -186,7 +186,7 @@ impl Engine {
                 .into_par_iter()
                 .map(|doc| {
                     let spans = self.article_spans(&stats, &doc);
-                    let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref());
+                    let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref(), doc.lang.as_deref());
                     Live { doc, prep }
                 })
                 .collect();
@@ -218,7 +218,12 @@ impl Engine {
                     let (pa, ta) = view(a);
                     let (pb, tb) = view(b);
                     let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
-                    let al = unspun_align::align_sentences(&pa.sentences, &pb.sentences);
+                    let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
+                    let al = if cross {
+                        unspun_align::align_sentences(&pa.entities, &pb.entities)
+                    } else {
+                        unspun_align::align_sentences(&pa.sentences, &pb.sentences)
+                    };
                     if let Some(dbg) = &debug {
                         let id = |r: DocRef| match r {
                             DocRef::New(i) => live[i].doc.id.clone(),
@@ -228,19 +233,25 @@ impl Engine {
                             "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
                             "la": pa.sorted.len(), "lb": pb.sorted.len(),
                             "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
-                            "s_sim": al.mean_similarity, "s_matches": al.matches, "na": pa.sentences.len(), "nb": pb.sentences.len()});
+                            "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "na": pa.sentences.len(), "nb": pb.sentences.len()});
                         dbg.lock().unwrap().push(line.to_string());
                     }
-                    let d = decide(&ov, &al, pa, pb)?;
+                    let d = decide(&ov, &al, cross, pa, pb)?;
                     let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
-                    let evidence = ov
-                        .passages
+                    // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
+                    let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
+                        ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
+                    } else {
+                        let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
+                        al.passages(sa, &pa.tokens, sb, &pb.tokens)
+                    };
+                    let evidence = spans
                         .iter()
-                        .map(|p| {
+                        .map(|(ra, rb, sim)| {
                             (
-                                [ca.char_of(p.a.start) as u32, ca.char_of(p.a.end) as u32],
-                                [cb.char_of(p.b.start) as u32, cb.char_of(p.b.end) as u32],
-                                p.similarity as f32,
+                                [ca.char_of(ra.start) as u32, ca.char_of(ra.end) as u32],
+                                [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
+                                *sim,
                             )
                         })
                         .collect();
@@ -255,6 +266,7 @@ impl Engine {
                     Some((a, b, d, info))
                 })
                 .collect();
+            let links = keep_mutual_best_translations(links);
             summary.verified_links += links.len();
             if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
                 let lines = dbg.into_inner().unwrap_or_default();
@@ -280,7 +292,7 @@ impl Engine {
                             ),
                             signature: l.prep.signature.clone(),
                             band_keys: l.prep.band_keys.clone(),
-                            anchors: l.prep.anchors.clone(),
+                            anchors: l.prep.anchors.iter().chain(&l.prep.entity_anchors).copied().collect(),
                         })
                         .collect(),
                     links: links
@@ -343,7 +355,7 @@ impl Engine {
             for &k in &l.prep.band_keys {
                 bands.entry(k).or_default().push(i as u32);
             }
-            for &k in &l.prep.anchors {
+            for &k in l.prep.anchors.iter().chain(&l.prep.entity_anchors) {
                 anchors.entry(k).or_default().push(i as u32);
             }
         }
@@ -363,19 +375,25 @@ impl Engine {
                         }
                     }
                 }
-                for k in &l.prep.anchors {
+                let weighted = l
+                    .prep
+                    .anchors
+                    .iter()
+                    .map(|k| (k, ANCHOR_WEIGHT))
+                    .chain(l.prep.entity_anchors.iter().map(|k| (k, 1)));
+                for (k, w) in weighted {
                     let post = &anchors[k];
                     if post.len() > max_posting {
                         continue;
                     }
                     for &j in post {
                         if (j as usize) > i {
-                            *hits.entry(j).or_default() += 1;
+                            *hits.entry(j).or_default() += w;
                         }
                     }
                 }
                 for (j, h) in hits {
-                    if h >= min_hits {
+                    if h >= min_hits * ANCHOR_WEIGHT {
                         out.push((DocRef::New(i), DocRef::New(j as usize)));
                     }
                 }
@@ -397,13 +415,17 @@ impl Engine {
         cands: &mut Vec<(DocRef, DocRef)>,
     ) -> Result<HashMap<u64, Stored>, EngineError> {
         let Some(index) = &self.index else { return Ok(HashMap::new()) };
-        let queries: Vec<(&[u64], &[u64])> =
-            live.iter().map(|l| (l.prep.band_keys.as_slice(), l.prep.anchors.as_slice())).collect();
+        let queries: Vec<(&[u64], &[u64], &[u64])> = live
+            .iter()
+            .map(|l| (l.prep.band_keys.as_slice(), l.prep.anchors.as_slice(), l.prep.entity_anchors.as_slice()))
+            .collect();
         let found = index.candidates(&queries, self.cfg.max_posting)?;
         let mut wanted: HashSet<u64> = HashSet::new();
         for (i, (by_band, by_anchor)) in found.into_iter().enumerate() {
             let mut js: HashSet<u64> = by_band.into_iter().collect();
-            js.extend(by_anchor.into_iter().filter(|&(_, h)| h >= self.cfg.min_anchor_hits).map(|(n, _)| n));
+            js.extend(
+                by_anchor.into_iter().filter(|&(_, h)| h >= self.cfg.min_anchor_hits * ANCHOR_WEIGHT).map(|(n, _)| n),
+            );
             for n in js {
                 cands.push((DocRef::New(i), DocRef::Indexed(n)));
                 wanted.insert(n);
@@ -419,7 +441,7 @@ impl Engine {
                 let rec = rec?;
                 let text = rec.text()?;
                 let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
-                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref());
+                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref(), rec.lang.as_deref());
                 Some((n, Stored { text, prep }))
             })
             .collect();
@@ -442,7 +464,7 @@ impl Engine {
                 let rec = rec?;
                 let text = rec.text()?;
                 let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
-                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref());
+                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref(), rec.lang.as_deref());
                 let doc = Document {
                     id: rec.id.clone(),
                     text,
@@ -498,6 +520,31 @@ impl Engine {
             .collect();
         Ok(graph)
     }
+}
+
+/// A shared exact or skeleton anchor counts this many times a shared pair of names: it takes
+/// `min_anchor_hits` anchors, or twice as many entity pairs, to make a candidate.
+const ANCHOR_WEIGHT: u32 = 2;
+
+/// Keep a translation link only when each side is the other's best-scoring translation candidate.
+/// Names and numbers align as well with a same-topic page in the other language as with the source,
+/// but rarely better.
+fn keep_mutual_best_translations(
+    links: Vec<(DocRef, DocRef, Decision, LinkInfo)>,
+) -> Vec<(DocRef, DocRef, Decision, LinkInfo)> {
+    let mut best: HashMap<DocRef, f64> = HashMap::new();
+    for (a, b, d, _) in &links {
+        if d.relation == crate::Relation::Translation {
+            for x in [a, b] {
+                let e = best.entry(*x).or_insert(f64::MIN);
+                *e = e.max(d.score);
+            }
+        }
+    }
+    links
+        .into_iter()
+        .filter(|(a, b, d, _)| d.relation != crate::Relation::Translation || (best[a] <= d.score && best[b] <= d.score))
+        .collect()
 }
 
 /// Shared with the report: what a node needs for choosing originals and writing the corpus.

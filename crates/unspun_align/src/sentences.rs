@@ -18,6 +18,9 @@ pub struct Sentences {
     totals: Vec<f32>,
     seq_totals: Vec<f32>,
     quoted: Vec<bool>,
+    /// Sentences with fewer distinct words than this are not aligned.
+    min_words: usize,
+    entities_only: bool,
 }
 
 /// Function words say little on their own; names and numbers are what a rewrite keeps.
@@ -34,7 +37,16 @@ fn weight(t: &Token) -> f32 {
 impl Sentences {
     /// Group `tokens` into sentences given the sentences' byte spans (from `unspun_text::sentences`).
     pub fn new(tokens: &[Token], spans: &[Range<usize>]) -> Self {
-        let mut s = Sentences::default();
+        Self::build(tokens, spans, MIN_WORDS, false)
+    }
+
+    /// The names and numbers of each sentence only, for aligning a text with its translation.
+    pub fn entities(tokens: &[Token], spans: &[Range<usize>]) -> Self {
+        Self::build(tokens, spans, MIN_ENTITIES, true)
+    }
+
+    fn build(tokens: &[Token], spans: &[Range<usize>], min_words: usize, entities_only: bool) -> Self {
+        let mut s = Sentences { min_words, entities_only, ..Default::default() };
         let mut t = 0usize;
         for span in spans {
             while t < tokens.len() && (tokens[t].start as usize) < span.start {
@@ -53,7 +65,9 @@ impl Sentences {
 
     fn push(&mut self, tokens: &[Token], r: Range<usize>) {
         let toks = &tokens[r.clone()];
-        let seq: Vec<(u64, f32)> = toks.iter().map(|t| (t.hash, weight(t))).collect();
+        let keep = |t: &&Token| !self.entities_only || t.flags.has(TokenFlags::ENTITY);
+        let seq: Vec<(u64, f32)> =
+            toks.iter().filter(keep).map(|t| (t.hash, if self.entities_only { 1.0 } else { weight(t) })).collect();
         self.seq_totals.push(seq.iter().map(|x| x.1).sum());
         let mut w = seq.clone();
         self.seqs.push(seq);
@@ -79,7 +93,7 @@ impl Sentences {
 /// Weighted overlap of two sentences over the smaller one (so a sentence split in two still matches).
 fn similarity(a: &Sentences, i: usize, b: &Sentences, j: usize) -> f32 {
     let (wa, wb) = (&a.words[i], &b.words[j]);
-    if wa.len() < MIN_WORDS || wb.len() < MIN_WORDS {
+    if wa.len() < a.min_words || wb.len() < b.min_words {
         return 0.0;
     }
     let (mut x, mut y, mut common) = (0, 0, 0.0f32);
@@ -115,6 +129,8 @@ fn ordered_similarity(a: &Sentences, i: usize, b: &Sentences, j: usize) -> f32 {
 
 /// Sentences shorter than this (distinct words) are headlines fragments or captions: not aligned.
 const MIN_WORDS: usize = 5;
+/// Sentences with fewer names and numbers than this carry no cross-language evidence.
+const MIN_ENTITIES: usize = 2;
 
 /// Pairs of sentences below this similarity are not considered aligned.
 pub const ALIGN_THRESHOLD: f32 = 0.45;
@@ -143,7 +159,12 @@ pub struct SentenceAlignment {
     pub mean_similarity: f32,
     /// All sentence pairs above the threshold, in or out of the chain.
     pub matches: usize,
+    /// Chain pairs outside quotations that are the same sentence, give or take a word.
+    pub identical_unquoted: usize,
 }
+
+/// Aligned sentences at least this similar are one sentence copied (maybe with a word edited).
+pub const IDENTICAL_SIMILARITY: f32 = 0.9;
 
 /// Align two documents sentence by sentence: the heaviest chain of sentence pairs that is monotone in
 /// both texts, allowing drops and insertions on either side, and splits and merges (one sentence may
@@ -194,6 +215,7 @@ pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
     }
     chain.reverse();
     out.unquoted = chain.iter().filter(|p| !p.quoted).count();
+    out.identical_unquoted = chain.iter().filter(|p| !p.quoted && p.similarity >= IDENTICAL_SIMILARITY).count();
     out.mean_similarity = chain.iter().map(|p| p.similarity).sum::<f32>() / chain.len() as f32;
     let mut run = 1;
     out.longest_run = 1;
@@ -223,6 +245,40 @@ pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
     out
 }
 
+impl SentenceAlignment {
+    /// The chain as passages: runs of adjacent aligned sentences merged, as byte ranges into each text
+    /// (through the documents' tokens) with their mean similarity.
+    pub fn passages(
+        &self,
+        a: &Sentences,
+        ta: &[Token],
+        b: &Sentences,
+        tb: &[Token],
+    ) -> Vec<(Range<usize>, Range<usize>, f32)> {
+        let span = |s: &Sentences, t: &[Token], i: u32| {
+            let r = &s.ranges[i as usize];
+            t[r.start as usize].start as usize..t[r.end as usize - 1].end as usize
+        };
+        let mut out: Vec<(Range<usize>, Range<usize>, f32, u32, u32, usize)> = Vec::new();
+        for p in &self.chain {
+            let (ra, rb) = (span(a, ta, p.a), span(b, tb, p.b));
+            if let Some(last) = out.last_mut() {
+                if p.a <= last.3 + 1 && p.b <= last.4 + 1 {
+                    last.0.end = last.0.end.max(ra.end);
+                    last.1.end = last.1.end.max(rb.end);
+                    last.2 += p.similarity;
+                    last.3 = p.a;
+                    last.4 = p.b;
+                    last.5 += 1;
+                    continue;
+                }
+            }
+            out.push((ra, rb, p.similarity, p.a, p.b, 1));
+        }
+        out.into_iter().map(|(ra, rb, s, _, _, n)| (ra, rb, s / n as f32)).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +298,17 @@ mod tests {
         assert_eq!(al.chain.len(), 4, "{al:?}");
         assert_eq!(al.longest_run, 4);
         assert!(al.coverage > 0.9);
+    }
+
+    #[test]
+    fn passages_cover_the_aligned_sentences_in_both_texts() {
+        let (ta, tb) = (unspun_text::tokenize(SOURCE), unspun_text::tokenize(SPUN));
+        let (sa, sb) = (sents(SOURCE), sents(SPUN));
+        let al = align_sentences(&sa, &sb);
+        let ps = al.passages(&sa, &ta, &sb, &tb);
+        assert_eq!(ps.len(), 1, "four adjacent sentences make one passage");
+        assert!(SOURCE[ps[0].0.clone()].starts_with("Moscow-based") && SOURCE[ps[0].0.clone()].ends_with("website"));
+        assert!(SPUN[ps[0].1.clone()].starts_with("Moscow-located") && SPUN[ps[0].1.clone()].ends_with("shelves"));
     }
 
     #[test]

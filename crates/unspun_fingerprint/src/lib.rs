@@ -327,3 +327,14 @@ pub fn skeleton_shingles(tokens: &[unspun_text::Token], n: usize, min_specific: 
     }
     out
 }
+
+/// Shingles of the sequence of names and numbers alone: the part of a text that survives translation
+/// ("Equifax ... 143 ... Richard Smith" reads the same in Spanish). `n` consecutive entities a shingle.
+pub fn entity_shingles(tokens: &[unspun_text::Token], n: usize) -> Vec<u64> {
+    let ents: Vec<u64> =
+        tokens.iter().filter(|t| t.flags.has(unspun_text::TokenFlags::ENTITY)).map(|t| t.hash).collect();
+    if ents.len() < n || n == 0 {
+        return Vec::new();
+    }
+    ents.windows(n).map(|w| combine(w) ^ 0x3C3C_C3C3_9696_6969).collect()
+}

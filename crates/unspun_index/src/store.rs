@@ -128,6 +128,8 @@ type R<T> = Result<T, IndexError>;
 
 /// Candidates of one query: documents sharing a band key, and documents by shared-anchor count.
 pub type Candidates = (Vec<u64>, HashMap<u64, u32>);
+/// A candidate query: band keys, anchors, weak anchors.
+pub type Query<'a> = (&'a [u64], &'a [u64], &'a [u64]);
 /// A stored link: (lower number, higher number) and its record.
 pub type StoredLink = ((u64, u64), LinkRecord);
 
@@ -232,15 +234,16 @@ impl Index {
         Ok(self.docs(&[n])?.pop().flatten().map(|d| (n, d)))
     }
 
-    /// Indexed documents sharing at least one band key, and those sharing at least one anchor, for
-    /// each query. Posting lists longer than `max_posting` are passed over: an anchor on that many
+    /// Indexed documents sharing at least one band key, and those sharing anchors, for each query:
+    /// `(band keys, anchors, weak anchors)`, anchors counting 2 and weak anchors 1 in the returned score.
+    /// Posting lists longer than `max_posting` are passed over: an anchor on that many
     /// pages is page furniture or a stock phrase, not evidence of copying.
-    pub fn candidates(&self, queries: &[(&[u64], &[u64])], max_posting: usize) -> R<Vec<Candidates>> {
+    pub fn candidates(&self, queries: &[Query<'_>], max_posting: usize) -> R<Vec<Candidates>> {
         let tx = self.db.begin_read().map_err(|e| self.err(e))?;
         let bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
         let anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(queries.len());
-        for (bk, an) in queries {
+        for (bk, an, weak) in queries {
             let mut by_band = HashSet::new();
             for k in bk.iter() {
                 for v in bands.get(*k).map_err(|e| self.err(e))?.take(max_posting) {
@@ -248,13 +251,13 @@ impl Index {
                 }
             }
             let mut by_anchor: HashMap<u64, u32> = HashMap::new();
-            for k in an.iter() {
+            for (k, w) in an.iter().map(|k| (k, 2)).chain(weak.iter().map(|k| (k, 1))) {
                 let vals = anchors.get(*k).map_err(|e| self.err(e))?;
                 if vals.len() as usize > max_posting {
                     continue;
                 }
                 for v in vals {
-                    *by_anchor.entry(v.map_err(|e| self.err(e))?.value()).or_default() += 1;
+                    *by_anchor.entry(v.map_err(|e| self.err(e))?.value()).or_default() += w;
                 }
             }
             let mut b: Vec<u64> = by_band.into_iter().collect();
@@ -491,9 +494,9 @@ mod tests {
         let idx = Index::open(&p, "p1").unwrap();
         let nums = idx.write(Batch { docs: vec![doc("a", "alpha text"), doc("c", "gamma")], links: vec![] }).unwrap();
         assert_eq!(nums, vec![0, 2], "existing id keeps its number");
-        let cands = idx.candidates(&[(&[200], &[7])], 100).unwrap();
+        let cands = idx.candidates(&[(&[200], &[7], &[])], 100).unwrap();
         assert_eq!(cands[0].0, vec![0, 1, 2]);
-        assert_eq!(cands[0].1[&0], 1);
+        assert_eq!(cands[0].1[&0], 2);
         let (nodes, edges) = idx.components(&[1]).unwrap();
         assert_eq!(nodes, vec![0, 1]);
         assert_eq!(edges.len(), 1);

@@ -16,6 +16,9 @@ impl TokenFlags {
     /// Inside a quotation: shared quotes are evidence of the same story, not of copying.
     pub const QUOTE: u8 = 8;
 
+    /// A name or a number: what survives translation.
+    pub const ENTITY: u8 = 16;
+
     #[inline]
     pub fn has(self, f: u8) -> bool {
         self.0 & f != 0
@@ -177,10 +180,24 @@ fn ascii_token(w: &[u8], start: usize, end: usize, quote: bool) -> Token {
     if is_stopword_hash(hash) {
         flags |= TokenFlags::STOP;
     }
+    flags |= entity_flag(flags, hash, w.len());
     if quote {
         flags |= TokenFlags::QUOTE;
     }
     Token { hash, start: start as u32, end: end as u32, flags: TokenFlags(flags) }
+}
+
+/// Names (capitalised words of two letters or more that are no function word in any common language)
+/// and numbers.
+#[inline]
+fn entity_flag(flags: u8, hash: u64, len: usize) -> u8 {
+    let f = TokenFlags(flags);
+    let name = f.has(TokenFlags::CAPITAL) && len >= 2 && !crate::words::is_function_word_any(hash);
+    if f.has(TokenFlags::DIGIT) || name {
+        TokenFlags::ENTITY
+    } else {
+        0
+    }
 }
 
 /// A token with non-ASCII characters: NFKC, lower case, then hash.
@@ -199,6 +216,7 @@ fn make_token(w: &str, start: usize, end: usize, quote: bool, buf: &mut String) 
     if is_stopword(buf) {
         flags |= TokenFlags::STOP;
     }
+    flags |= entity_flag(flags, hash_bytes(buf.as_bytes()), buf.chars().count());
     if quote {
         flags |= TokenFlags::QUOTE;
     }

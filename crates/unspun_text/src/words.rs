@@ -181,6 +181,29 @@ pub fn is_stopword_hash(h: u64) -> bool {
     }
 }
 
+/// Function words of the languages news crawls carry most (en, es, pt, fr, de, it, nl, sv), for
+/// signals that must work across languages: a capitalised "El" or "Die" is not a name.
+const FUNCTION_WORDS_MULTI: &[&str] = &[
+    "al", "alla", "als", "am", "an", "ao", "aos", "as", "au", "aux", "bei", "ce", "ces", "che", "com", "como", "con",
+    "cette", "da", "dal", "dans", "das", "dat", "de", "degli", "dei", "del", "della", "dem", "den", "der", "des",
+    "det", "die", "dos", "du", "een", "ein", "eine", "einer", "el", "ella", "en", "ende", "er", "es", "est", "et",
+    "ett", "fue", "för", "gli", "ha", "har", "het", "hij", "il", "im", "ist", "je", "la", "las", "le", "les", "lo",
+    "los", "mais", "med", "mit", "na", "nas", "nel", "nella", "no", "nos", "o", "och", "om", "op", "os", "ou", "par",
+    "para", "pas", "pela", "pelo", "per", "pero", "por", "pour", "qu", "que", "qui", "se", "sein", "ses", "sie", "sin",
+    "sobre", "son", "su", "sua", "sur", "sus", "também", "te", "un", "una", "und", "une", "uno", "van", "von", "y",
+    "zu", "à", "é", "über",
+];
+
+fn multi_table() -> &'static std::collections::HashSet<u64> {
+    static T: std::sync::OnceLock<std::collections::HashSet<u64>> = std::sync::OnceLock::new();
+    T.get_or_init(|| FUNCTION_WORDS_MULTI.iter().chain(STOPWORDS).map(|w| crate::hash_bytes(w.as_bytes())).collect())
+}
+
+/// Is the word with this hash (of its lower-cased form) a function word in any of the languages above?
+pub fn is_function_word_any(h: u64) -> bool {
+    multi_table().contains(&h)
+}
+
 /// Abbreviations after which a period does not end a sentence (lower case, without the period).
 const ABBREVIATIONS: &[&str] = &[
     "apr", "aug", "co", "corp", "dec", "dr", "e.g", "etc", "feb", "gen", "gov", "i.e", "inc", "jan", "jr", "jul",
@@ -210,6 +233,15 @@ mod tests {
         for w in ["kaspersky", "said", "office", "", "thee"] {
             assert!(!is_stopword(w), "{w}");
         }
+    }
+
+    #[test]
+    fn multilingual_function_words() {
+        let h = |w: &str| crate::hash_bytes(w.as_bytes());
+        for w in ["el", "die", "the", "também", "och"] {
+            assert!(is_function_word_any(h(w)), "{w}");
+        }
+        assert!(!is_function_word_any(h("equifax")));
     }
 
     #[test]
