@@ -27,6 +27,8 @@ impl Relation {
 pub struct Decision {
     pub relation: Relation,
     pub score: f64,
+    /// Which rule decided, in words (shown by `unspun explain`).
+    pub reason: &'static str,
 }
 
 /// Shared text outside quotations, over the smaller document: what a copy has and an independent
@@ -57,20 +59,28 @@ pub fn decide(
             && al.coverage >= TRANSLATION_MIN_COVERAGE
             && al.mean_similarity >= TRANSLATION_MIN_SIMILARITY;
         let score = (al.mean_similarity * al.mean_similarity * al.coverage) as f64;
-        return kept.then_some(Decision { relation: Relation::Translation, score });
+        let reason = "other languages; names and numbers align sentence by sentence, in order";
+        return kept.then_some(Decision { relation: Relation::Translation, score, reason });
     }
     let uc = unquoted_containment(ov, a, b);
     // Three sentences of news prose copied word for word outside quotations is copying, however little
     // of the two excerpts overlaps otherwise (copies of one article that cover different spans).
-    let dup = (ov.containment >= 0.4 && uc >= 0.3)
-        || ov.longest_unquoted_run >= LONG_RUN_TOKENS
-        || al.identical_unquoted >= REWRITE_MIN_SENTENCES;
-    if dup {
+    let reason = if ov.containment >= 0.4 && uc >= 0.3 {
+        Some("most of the shorter text is shared, outside quotations")
+    } else if ov.longest_unquoted_run >= LONG_RUN_TOKENS {
+        Some("a long passage is shared word for word, outside quotations")
+    } else if al.identical_unquoted >= REWRITE_MIN_SENTENCES {
+        Some("several sentences are copied word for word, outside quotations")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
         // Shared passages found it, but if the aligned sentences differ in their words the copy was
         // rewritten around what it kept (a light spin keeps many 5-grams intact).
         let reworded = ov.containment < 0.7 && !al.chain.is_empty() && al.mean_similarity < DUPLICATE_MIN_SIMILARITY;
         let relation = if reworded { Relation::Rewrite } else { Relation::Duplicate };
-        return Some(Decision { relation, score: ov.containment.max(ov.jaccard) });
+        let reason = if reworded { "shares passages, but the aligned sentences were reworded" } else { reason };
+        return Some(Decision { relation, score: ov.containment.max(ov.jaccard), reason });
     }
     // A derived text keeps the source's structure: several sentences outside quotations, aligned in
     // order, covering half the shorter text, with the words that were not replaced still in their
@@ -84,7 +94,8 @@ pub fn decide(
         return None;
     }
     let relation = if al.mean_similarity >= DUPLICATE_MIN_SIMILARITY { Relation::Duplicate } else { Relation::Rewrite };
-    Some(Decision { relation, score: (al.coverage * al.mean_similarity) as f64 })
+    let reason = "the sentences align in order outside quotations: same structure, words changed";
+    Some(Decision { relation, score: (al.coverage * al.mean_similarity) as f64, reason })
 }
 
 /// Tokens of unquoted shared text that make a copy on their own (about two sentences of news prose).

@@ -20,6 +20,10 @@ use unspun_text::CharMap;
 pub enum EngineError {
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error("no document with id {0:?} in the index")]
+    UnknownId(String),
+    #[error("this needs an index (drop --no-index)")]
+    NoIndex,
 }
 
 /// Receives progress; the CLI draws bars, libraries and tests ignore it.
@@ -115,7 +119,13 @@ impl Engine {
         }
     }
 
-    fn prepare_doc(&self, text: &str, spans: &[Range<usize>], date: Option<&str>, lang: Option<&str>) -> Prepared {
+    pub(crate) fn prepare_doc(
+        &self,
+        text: &str,
+        spans: &[Range<usize>],
+        date: Option<&str>,
+        lang: Option<&str>,
+    ) -> Prepared {
         prepare(text, spans, date, lang, &self.cfg, &self.hasher)
     }
 

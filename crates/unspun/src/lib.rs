@@ -16,6 +16,7 @@
 mod config;
 mod decide;
 mod engine;
+mod explain;
 mod prepare;
 mod report;
 pub mod timing;
@@ -23,6 +24,7 @@ pub mod timing;
 pub use config::Config;
 pub use decide::{decide, Decision, Relation};
 pub use engine::{Engine, EngineError, Observer, ScanOutcome, SilentObserver, Summary};
+pub use explain::{AlignedSentences, ExplainedDoc, Explanation};
 pub use prepare::{prepare, Prepared};
 pub use unspun_extract as extract;
 pub use unspun_index as index;

@@ -43,6 +43,9 @@ enum Cmd {
     Scan(ScanArgs),
     /// Print the cleaned article text of documents (learning page furniture from the whole input).
     Extract(ExtractArgs),
+    /// Show why two indexed documents are (or are not) related: the aligned passages side by side,
+    /// differing words marked, the relation, the scores and the rule that decided.
+    Explain(ExplainArgs),
     /// Inspect the index.
     Index {
         #[command(subcommand)]
@@ -101,6 +104,23 @@ struct ExtractArgs {
     /// One JSON object a line: {"id", "text", "spans"}, spans as character offsets into the input text.
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// Id of the first document (as indexed).
+    a: String,
+    /// Id of the second document.
+    b: String,
+    /// Index file [default: as for scan].
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Print the figures and aligned sentences as JSON (offsets in characters).
+    #[arg(long)]
+    json: bool,
+    /// Mark differing words with colour: auto (when stdout is a terminal), always, never.
+    #[arg(long, default_value = "auto")]
+    color: String,
 }
 
 #[derive(Subcommand)]
@@ -267,6 +287,99 @@ fn unspun_text_charmap(text: &str) -> unspun::text::CharMap {
     unspun::text::CharMap::new(text)
 }
 
+/// `text[r]` with the given sub-ranges marked: coloured, or in `[-...-]` / `{+...+}` brackets.
+fn marked(
+    text: &str,
+    r: &std::ops::Range<usize>,
+    marks: &[std::ops::Range<usize>],
+    color: bool,
+    added: bool,
+) -> String {
+    let (open, close) = match (color, added) {
+        (true, false) => ("\x1b[1;31m", "\x1b[0m"),
+        (true, true) => ("\x1b[1;32m", "\x1b[0m"),
+        (false, false) => ("[-", "-]"),
+        (false, true) => ("{+", "+}"),
+    };
+    let mut out = String::new();
+    let mut at = r.start;
+    for m in marks {
+        out.push_str(&text[at..m.start]);
+        out.push_str(open);
+        out.push_str(&text[m.clone()]);
+        out.push_str(close);
+        at = m.end;
+    }
+    out.push_str(&text[at..r.end]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn explain(a: ExplainArgs) -> Result<()> {
+    use std::io::IsTerminal;
+    let p = a.index.clone().unwrap_or_else(default_index);
+    if !p.exists() {
+        bail!("no index at {} (scan the documents first)", p.display());
+    }
+    let engine = Engine::new(Config::default(), Some(&p))?;
+    let e = engine.explain(&a.a, &a.b)?;
+    let (ma, mb) = (unspun::text::CharMap::new(&e.a.text), unspun::text::CharMap::new(&e.b.text));
+    let chars = |m: &unspun::text::CharMap, r: &std::ops::Range<usize>| [m.char_of(r.start), m.char_of(r.end)];
+    if a.json {
+        let v = serde_json::json!({
+            "a": e.a.id, "b": e.b.id, "lang_a": e.a.lang, "lang_b": e.b.lang, "cross_language": e.cross_language,
+            "relation": e.decision.map(|d| d.relation.as_str()), "score": e.decision.map(|d| d.score),
+            "reason": e.decision.map(|d| d.reason),
+            "jaccard": e.overlap.jaccard, "containment": e.overlap.containment,
+            "unquoted_containment": e.unquoted_containment, "longest_unquoted_run": e.overlap.longest_unquoted_run,
+            "aligned_sentences": e.alignment.chain.len(), "unquoted_aligned": e.alignment.unquoted,
+            "longest_run": e.alignment.longest_run, "coverage": e.alignment.coverage,
+            "mean_similarity": e.alignment.mean_similarity,
+            "sentences": e.sentences.iter().map(|s| serde_json::json!({
+                "a": chars(&ma, &s.a), "b": chars(&mb, &s.b), "similarity": s.similarity, "quoted": s.quoted,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let color = match a.color.as_str() {
+        "always" => true,
+        "never" => false,
+        _ => std::io::stdout().is_terminal(),
+    };
+    let meta = |d: &unspun::ExplainedDoc| {
+        format!(
+            "{} ({}, {})",
+            d.id,
+            d.lang.as_deref().unwrap_or("language unknown"),
+            d.date.as_deref().unwrap_or("undated")
+        )
+    };
+    println!("A: {}\nB: {}", meta(&e.a), meta(&e.b));
+    match &e.decision {
+        Some(d) => println!("relation: {} (score {:.3}): {}", d.relation.as_str(), d.score, d.reason),
+        None => println!("relation: none: not enough shared text or structure for a copy, rewrite or translation"),
+    }
+    println!(
+        "shared word 5-grams: Jaccard {:.3}, containment {:.3}, outside quotations {:.3}; longest shared unquoted passage {} words",
+        e.overlap.jaccard, e.overlap.containment, e.unquoted_containment, e.overlap.longest_unquoted_run
+    );
+    println!(
+        "aligned sentences{}: {} ({} outside quotations), longest run in order {}, coverage of the shorter text {:.2}, mean similarity {:.2}",
+        if e.cross_language { " (names and numbers, across languages)" } else { "" },
+        e.alignment.chain.len(),
+        e.alignment.unquoted,
+        e.alignment.longest_run,
+        e.alignment.coverage,
+        e.alignment.mean_similarity
+    );
+    for (i, s) in e.sentences.iter().enumerate() {
+        println!("\n[{}] similarity {:.2}{}", i + 1, s.similarity, if s.quoted { " (quotation)" } else { "" });
+        println!("  A {:?}: {}", chars(&ma, &s.a), marked(&e.a.text, &s.a, &s.a_only, color, false));
+        println!("  B {:?}: {}", chars(&mb, &s.b), marked(&e.b.text, &s.b, &s.b_only, color, true));
+    }
+    Ok(())
+}
+
 fn index_cmd(cmd: IndexCmd) -> Result<()> {
     match cmd {
         IndexCmd::Check { index } => {
@@ -283,10 +396,18 @@ fn index_cmd(cmd: IndexCmd) -> Result<()> {
 }
 
 fn main() -> ExitCode {
+    // Die quietly when the reader of stdout goes away (`unspun extract ... | head`), like other Unix
+    // tools, instead of panicking on a write error.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE at start-up, before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let r = match cli.cmd {
         Cmd::Scan(a) => scan(a),
         Cmd::Extract(a) => extract(a),
+        Cmd::Explain(a) => explain(a),
         Cmd::Index { cmd } => index_cmd(cmd),
     };
     match r {

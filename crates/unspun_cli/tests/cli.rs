@@ -308,3 +308,27 @@ fn index_survives_sigkill_mid_write_and_the_rerun_completes() {
     let st: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["documents"].as_u64().unwrap(), s["docs"].as_u64().unwrap());
 }
+
+#[test]
+fn explain_shows_the_aligned_sentences_and_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx.redb");
+    scan(&["examples/demo", "--index", idx.to_str().unwrap()], &dir.path().join("o"));
+    let wire = demo("01_northwire_wire.txt");
+    let spin = demo("06_newsburstdaily_tidal.txt");
+    let o = unspun().args(["explain", &wire, &spin, "--color", "never", "--index"]).arg(&idx).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("relation: rewrite"), "{out}");
+    assert!(out.contains("[-approves-]") || out.contains("[-approved-]"), "source words marked: {out}");
+    let o = unspun()
+        .args(["explain", &wire, &demo("08_fjordlinetidings_tidal.txt"), "--json", "--index"])
+        .arg(&idx)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["relation"], Value::Null, "independent report is not a copy");
+    let o = unspun().args(["explain", &wire, "no-such-id", "--index"]).arg(&idx).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-id"));
+}

@@ -1,0 +1,86 @@
+//! Why two documents are (or are not) related: the figures, the rule that decided, and the aligned
+//! sentences, for `unspun explain`.
+use crate::decide::{decide, unquoted_containment, Decision};
+use crate::engine::{Engine, EngineError};
+use crate::prepare::Prepared;
+use std::ops::Range;
+use unspun_align::{Overlap, SentenceAlignment};
+
+/// One document as the explanation shows it.
+pub struct ExplainedDoc {
+    pub id: String,
+    pub text: String,
+    pub lang: Option<String>,
+    pub date: Option<String>,
+    pub prepared: Prepared,
+}
+
+/// One aligned sentence pair: byte ranges into each text and the words only one side has.
+pub struct AlignedSentences {
+    pub a: Range<usize>,
+    pub b: Range<usize>,
+    pub similarity: f32,
+    pub quoted: bool,
+    /// Byte ranges of `a`'s words that `b`'s sentence lacks.
+    pub a_only: Vec<Range<usize>>,
+    pub b_only: Vec<Range<usize>>,
+}
+
+pub struct Explanation {
+    pub a: ExplainedDoc,
+    pub b: ExplainedDoc,
+    pub cross_language: bool,
+    pub overlap: Overlap,
+    pub unquoted_containment: f64,
+    pub alignment: SentenceAlignment,
+    pub decision: Option<Decision>,
+    pub sentences: Vec<AlignedSentences>,
+}
+
+impl Engine {
+    /// Explain the relation of two indexed documents.
+    pub fn explain(&self, id_a: &str, id_b: &str) -> Result<Explanation, EngineError> {
+        let a = self.load_indexed(id_a)?;
+        let b = self.load_indexed(id_b)?;
+        let n = self.config().fingerprint.shingle;
+        let (pa, pb) = (&a.prepared, &b.prepared);
+        let overlap = unspun_align::compare(&pa.view(n), &pb.view(n));
+        let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
+        let (sa, sb) = if cross_language { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
+        let alignment = unspun_align::align_sentences(sa, sb);
+        let decision = decide(&overlap, &alignment, cross_language, pa, pb);
+        let sentences = alignment
+            .chain
+            .iter()
+            .map(|p| {
+                let ra = sa.ranges[p.a as usize].clone();
+                let rb = sb.ranges[p.b as usize].clone();
+                let ta = &pa.tokens[ra.start as usize..ra.end as usize];
+                let tb = &pb.tokens[rb.start as usize..rb.end as usize];
+                let only = |x: &[unspun_text::Token], y: &[unspun_text::Token]| {
+                    let ys: std::collections::HashSet<u64> = y.iter().map(|t| t.hash).collect();
+                    x.iter().filter(|t| !ys.contains(&t.hash)).map(|t| t.start as usize..t.end as usize).collect()
+                };
+                AlignedSentences {
+                    a: ta[0].start as usize..ta[ta.len() - 1].end as usize,
+                    b: tb[0].start as usize..tb[tb.len() - 1].end as usize,
+                    similarity: p.similarity,
+                    quoted: p.quoted,
+                    a_only: only(ta, tb),
+                    b_only: only(tb, ta),
+                }
+            })
+            .collect();
+        let unquoted_containment = unquoted_containment(&overlap, pa, pb);
+        Ok(Explanation { a, b, cross_language, overlap, unquoted_containment, alignment, decision, sentences })
+    }
+
+    fn load_indexed(&self, id: &str) -> Result<ExplainedDoc, EngineError> {
+        let index = self.index().ok_or(EngineError::NoIndex)?;
+        let (_, rec) = index.doc_by_id(id)?.ok_or_else(|| EngineError::UnknownId(id.to_string()))?;
+        let text = rec.text().ok_or_else(|| EngineError::UnknownId(format!("{id} (stored text unreadable)")))?;
+        let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(s, e)| s as usize..e as usize).collect();
+        let prepared = self.prepare_doc(&text, &spans, rec.date.as_deref(), rec.lang.as_deref());
+        Ok(ExplainedDoc { id: rec.id.clone(), lang: prepared.lang.clone(), date: rec.date.clone(), text, prepared })
+    }
+}
