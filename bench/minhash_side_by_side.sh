@@ -17,6 +17,7 @@
 #   NICE     niceness for every run (default 10; CPU seconds, not wall time, are the figure of merit)
 #   OUT_DIR  where unspun writes its run (default: a fresh temp dir, kept)
 #   RESULTS  results folder (default: <repo>/bench/results)
+#   UNSPUN_REV  free text naming the binary's source state (e.g. `git describe --dirty`), copied into the JSON
 #
 # Figures: docs/s and MB/s per core = docs (text MB) / CPU seconds of the near-duplicate work. For the anchors
 # that is bench_minhash.py's total_cpu_s_excl_load (shingle+signature+LSH insert+query+verify; JSON loading
@@ -58,12 +59,14 @@ fi
 run_timed() {  # NAME CMD... : stdout -> $WORK/NAME.out, time -v -> $WORK/NAME.time, stderr -> $WORK/NAME.err
   local name="$1"; shift
   local rc=0
+  cut -d' ' -f1-3 /proc/loadavg >"$WORK/$name.load"
   if [ ${#TIMEV[@]} -gt 0 ]; then
     nice -n "$NICE" "${TIMEV[@]}" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
   else
     nice -n "$NICE" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
   fi
   echo "$rc" >"$WORK/$name.rc"
+  cut -d' ' -f1-3 /proc/loadavg >>"$WORK/$name.load"
   if [ "$rc" != 0 ]; then
     echo "  $name failed (exit $rc); last stderr lines:" >&2
     tail -n 5 "$WORK/$name.err" >&2 || true
@@ -121,6 +124,14 @@ def peak_rss_mb(name):
     return round(int(m.group(1)) / 1024, 1) if m else None
 
 
+def load(name):
+    """1-minute load average before and after the run (from /proc/loadavg)."""
+    p = os.path.join(work, name + ".load")
+    if not os.path.exists(p):
+        return None
+    return [float(l.split()[0]) for l in open(p) if l.strip()]
+
+
 def rc(name):
     p = os.path.join(work, name + ".rc")
     return int(open(p).read().strip()) if os.path.exists(p) else None
@@ -164,7 +175,7 @@ for lib in anchors:
     for k in range(1, runs + 1):
         name = f"{lib}.{k}"
         j = parse_json_out(open(os.path.join(work, name + ".out")).read()) if rc(name) == 0 else None
-        tries.append({"exit": rc(name), "result": j, "peak_rss_mb": peak_rss_mb(name)})
+        tries.append({"exit": rc(name), "result": j, "peak_rss_mb": peak_rss_mb(name), "load1": load(name)})
     raw[lib] = tries
     ok = [t for t in tries if t["result"]]
     if not ok:
@@ -186,7 +197,7 @@ if ustatus == "ran":
     for k in range(1, runs + 1):
         name = f"unspun.{k}"
         j = parse_json_out(open(os.path.join(work, name + ".out")).read()) if rc(name) == 0 else None
-        tries.append({"exit": rc(name), "summary": j, "peak_rss_mb": peak_rss_mb(name)})
+        tries.append({"exit": rc(name), "summary": j, "peak_rss_mb": peak_rss_mb(name), "load1": load(name)})
     ok = [t for t in tries if isinstance(t["summary"], dict)]
     cpu_of = lambda t: ((t["summary"].get("timings") or {}).get("near_dup_cpu_s") or float("inf"))
     best = min(ok, key=cpu_of) if ok else tries[-1]
@@ -251,6 +262,23 @@ for r in rows:
     ratio = f"{r['unspun_speedup']:.2f}x" if r.get("unspun_speedup") else ("-" if r["kind"] == "unspun" else "n/a")
     lines.append(f"| {r['tool']} | {f(r['docs_per_s'], 0)} | {f(r['mb_per_s'], 3)} | {f(r['near_dup_cpu_s'], 2)} | "
                  f"{f(r['peak_rss_mb'])} | {f(r['verified_pairs'])} | {ratio} |")
+if unspun_row:
+    unspun_row["candidates"] = (raw["unspun"]["summary"] or {}).get("candidates")
+    t = unspun_row["timings"]
+    g = lambda k: t.get(k)
+    lines += ["", "unspun near-dup CPU s by stage (best run): read "
+              f"{f(g('read_cpu_s'), 2)}, prepare (clean+tokenise+shingle+MinHash+anchors+skeleton+sentences) "
+              f"{f(g('prepare_cpu_s'), 2)}, candidates {f(g('candidates_cpu_s'), 2)}, verify+align "
+              f"{f(g('verify_cpu_s'), 2)}; {f(unspun_row.get('candidates'))} candidate pairs verified."]
+all_loads = [x for v in raw.values() for t in (v if isinstance(v, list) else v.get("runs", [])) for x in (t.get("load1") or [])]
+if all_loads:
+    lines.append(f"1-minute load average at run starts/ends: {min(all_loads):.2f} to {max(all_loads):.2f} (2 cores: "
+                 "above ~1 another job was running; CPU seconds are less affected than wall time, but not immune).")
+for r in rows:
+    if r.get("cpu_s_all_runs") and len(r["cpu_s_all_runs"]) > 1:
+        r["cpu_spread"] = max(r["cpu_s_all_runs"]) / min(r["cpu_s_all_runs"])
+lines.append("CPU s of every run: " + "; ".join(
+    f"{r['tool']} " + ", ".join(f"{x:.2f}" for x in r["cpu_s_all_runs"]) for r in rows if r.get("cpu_s_all_runs")))
 lines += ["", "Anchors: CPU s of shingle+signature+LSH+verify in bench_minhash.py (JSON load excluded), pairs with "
           "estimated J >= 0.8. unspun: timings.near_dup_cpu_s (read+normalise+shingle+sign+LSH+verify), its "
           "duplicate pairs. Peak RSS is the whole process (Python interpreter included for anchors)."]
@@ -283,7 +311,7 @@ cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l
 res = {"input": inp, "when": datetime.datetime.now().isoformat(timespec="seconds"),
        "machine": {"cpu": cpu_model, "nproc": os.cpu_count(), "python": platform.python_version(),
                    "load_avg_at_end": os.getloadavg()},
-       "versions": versions(), "rows": rows, "raw": raw, "notes": notes, "work_dir": work,
+       "unspun_rev": os.environ.get("UNSPUN_REV"), "versions": versions(), "rows": rows, "raw": raw, "notes": notes, "work_dir": work,
        "unspun_out_dir": out_dir or None}
 js = os.path.join(results, f"side_by_side_{stem}.json")
 with open(js, "w") as fh:

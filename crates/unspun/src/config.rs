@@ -14,6 +14,25 @@ pub struct Config {
     pub max_posting: usize,
     /// Shared anchors that make a pair a candidate without a shared LSH band.
     pub min_anchor_hits: u32,
+    /// Signals that can be switched off to measure what each one carries (`scan --without`).
+    pub signals: Signals,
+}
+
+/// The rewrite-robust signals on top of exact shingles.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Signals {
+    /// Skeleton-shingle anchors (function words, names, numbers) for rewritten candidates.
+    pub skeleton: bool,
+    /// Name-and-number anchors for translated candidates.
+    pub entities: bool,
+    /// Sentence alignment: rewrites, translations, copied sentences.
+    pub alignment: bool,
+}
+
+impl Default for Signals {
+    fn default() -> Self {
+        Signals { skeleton: true, entities: true, alignment: true }
+    }
 }
 
 impl Default for Config {
@@ -24,6 +43,7 @@ impl Default for Config {
             batch_size: 4096,
             max_posting: 200,
             min_anchor_hits: 2,
+            signals: Signals::default(),
         }
     }
 }

@@ -41,6 +41,11 @@ pub fn unquoted_containment(ov: &Overlap, a: &Prepared, b: &Prepared) -> f64 {
     (ov.unquoted_matches as f64 / m as f64).min(1.0)
 }
 
+/// The shared text avoids the names and numbers: a template filled in with other ones.
+pub fn is_template(ov: &Overlap) -> bool {
+    ov.shared >= TEMPLATE_MIN_SHARED && ov.entity_ratio < TEMPLATE_MAX_ENTITY_RATIO
+}
+
 /// Is the pair a near-duplicate (the same text, maybe cut, wrapped in other furniture or lightly
 /// edited)? Two ways in: most of the smaller text is shared outside quotations, or the two share a
 /// long unquoted passage (copies of excerpts that cover different spans of one article overlap in one
@@ -62,10 +67,17 @@ pub fn decide(
         let reason = "other languages; names and numbers align sentence by sentence, in order";
         return kept.then_some(Decision { relation: Relation::Translation, score, reason });
     }
+    // Same wording, other names and numbers: a template ("X Corp qtly div 25 cts vs 25 cts prior")
+    // filled in for another company or day, not a copy.
+    if is_template(ov) {
+        return None;
+    }
     let uc = unquoted_containment(ov, a, b);
     // Three sentences of news prose copied word for word outside quotations is copying, however little
     // of the two excerpts overlaps otherwise (copies of one article that cover different spans).
-    let reason = if ov.containment >= 0.4 && uc >= 0.3 {
+    let reason = if ov.containment >= WHOLE_COPY_CONTAINMENT {
+        Some("one text is (nearly) all inside the other")
+    } else if ov.containment >= 0.4 && uc >= 0.3 {
         Some("most of the shorter text is shared, outside quotations")
     } else if ov.longest_unquoted_run >= LONG_RUN_TOKENS {
         Some("a long passage is shared word for word, outside quotations")
@@ -89,7 +101,8 @@ pub fn decide(
     let structural = al.unquoted >= REWRITE_MIN_SENTENCES
         && al.longest_run >= REWRITE_MIN_SENTENCES
         && al.coverage >= REWRITE_MIN_COVERAGE
-        && al.mean_similarity >= REWRITE_MIN_SIMILARITY;
+        && al.mean_similarity >= REWRITE_MIN_SIMILARITY
+        && al.entity_agreement >= REWRITE_MIN_ENTITY_AGREEMENT;
     if !structural {
         return None;
     }
@@ -118,3 +131,10 @@ pub const DUPLICATE_MIN_SIMILARITY: f32 = 0.85;
 pub const TRANSLATION_MIN_SENTENCES: usize = 4;
 pub const TRANSLATION_MIN_COVERAGE: f32 = 0.5;
 pub const TRANSLATION_MIN_SIMILARITY: f32 = 0.65;
+/// Below this, the shared shingles hold names and numbers less than a third as often as the text does.
+pub const TEMPLATE_MAX_ENTITY_RATIO: f64 = 0.3;
+const TEMPLATE_MIN_SHARED: usize = 5;
+/// A rewrite keeps the names and numbers of the sentences it rewords.
+pub const REWRITE_MIN_ENTITY_AGREEMENT: f32 = 0.6;
+/// Containment at which a pair is a copy whatever else it shares (quotes included).
+pub const WHOLE_COPY_CONTAINMENT: f64 = 0.9;

@@ -229,7 +229,13 @@ impl Engine {
                     let (pb, tb) = view(b);
                     let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
                     let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
-                    let al = if cross {
+                    // A pair that shares most of its text is a copy whatever the sentences say: skip
+                    // the alignment, the costliest step of verification.
+                    let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
+                    let template = !cross && crate::decide::is_template(&ov);
+                    let al = if !self.cfg.signals.alignment || clear_copy || template {
+                        unspun_align::SentenceAlignment::default()
+                    } else if cross {
                         unspun_align::align_sentences(&pa.entities, &pb.entities)
                     } else {
                         unspun_align::align_sentences(&pa.sentences, &pb.sentences)
@@ -243,7 +249,7 @@ impl Engine {
                             "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
                             "la": pa.sorted.len(), "lb": pb.sorted.len(),
                             "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
-                            "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "na": pa.sentences.len(), "nb": pb.sentences.len()});
+                            "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences.len(), "nb": pb.sentences.len()});
                         dbg.lock().unwrap().push(line.to_string());
                     }
                     let d = decide(&ov, &al, cross, pa, pb)?;
@@ -375,35 +381,37 @@ impl Engine {
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, l)| {
-                let mut hits: HashMapH<u32, u32> = HashMapH::default();
+                // (exact or skeleton anchors, entity pairs) shared with each later document.
+                let mut hits: HashMapH<u32, (u32, u32)> = HashMapH::default();
                 let mut out = Vec::new();
                 for k in &l.prep.band_keys {
                     let post = &bands[k];
                     for &j in post.iter().take(max_posting) {
                         if (j as usize) > i {
-                            hits.insert(j, u32::MAX / 2);
+                            hits.insert(j, (u32::MAX / 2, 0));
                         }
                     }
                 }
-                let weighted = l
-                    .prep
-                    .anchors
-                    .iter()
-                    .map(|k| (k, ANCHOR_WEIGHT))
-                    .chain(l.prep.entity_anchors.iter().map(|k| (k, 1)));
-                for (k, w) in weighted {
+                let kinds =
+                    l.prep.anchors.iter().map(|k| (k, false)).chain(l.prep.entity_anchors.iter().map(|k| (k, true)));
+                for (k, weak) in kinds {
                     let post = &anchors[k];
                     if post.len() > max_posting {
                         continue;
                     }
                     for &j in post {
                         if (j as usize) > i {
-                            *hits.entry(j).or_default() += w;
+                            let e = hits.entry(j).or_default();
+                            if weak {
+                                e.1 += 1;
+                            } else {
+                                e.0 += 1;
+                            }
                         }
                     }
                 }
                 for (j, h) in hits {
-                    if h >= min_hits * ANCHOR_WEIGHT {
+                    if is_candidate(h, min_hits, &l.prep, &live[j as usize].prep) {
                         out.push((DocRef::New(i), DocRef::New(j as usize)));
                     }
                 }
@@ -431,11 +439,20 @@ impl Engine {
             .collect();
         let found = index.candidates(&queries, self.cfg.max_posting)?;
         let mut wanted: HashSet<u64> = HashSet::new();
+        let mut weak_only: HashSet<(usize, u64)> = HashSet::new();
         for (i, (by_band, by_anchor)) in found.into_iter().enumerate() {
             let mut js: HashSet<u64> = by_band.into_iter().collect();
-            js.extend(
-                by_anchor.into_iter().filter(|&(_, h)| h >= self.cfg.min_anchor_hits * ANCHOR_WEIGHT).map(|(n, _)| n),
-            );
+            // The language of an indexed document is known only once it is loaded: keep entity-only
+            // candidates for now and drop those in the same language below, as in a batch.
+            let min = self.cfg.min_anchor_hits;
+            js.extend(by_anchor.into_iter().filter(|&(_, h)| 2 * h.0 + h.1 >= 2 * min.max(ENTITY_MIN_HITS / 2)).map(
+                |(n, h)| {
+                    if h.0 < min {
+                        weak_only.insert((i, n));
+                    }
+                    n
+                },
+            ));
             for n in js {
                 cands.push((DocRef::New(i), DocRef::Indexed(n)));
                 wanted.insert(n);
@@ -455,8 +472,10 @@ impl Engine {
                 Some((n, Stored { text, prep }))
             })
             .collect();
-        cands.retain(|(_, b)| match b {
-            DocRef::Indexed(n) => stored.contains_key(n),
+        cands.retain(|(a, b)| match (a, b) {
+            (DocRef::New(i), DocRef::Indexed(n)) => stored.get(n).is_some_and(|s| {
+                !weak_only.contains(&(*i, *n)) || is_candidate((0, ENTITY_MIN_HITS), 1, &live[*i].prep, &s.prep)
+            }),
             _ => true,
         });
         Ok(stored)
@@ -532,9 +551,22 @@ impl Engine {
     }
 }
 
-/// A shared exact or skeleton anchor counts this many times a shared pair of names: it takes
-/// `min_anchor_hits` anchors, or twice as many entity pairs, to make a candidate.
-const ANCHOR_WEIGHT: u32 = 2;
+/// Containment above which a same-language pair is a duplicate without aligning its sentences.
+const CLEAR_COPY_CONTAINMENT: f64 = 0.7;
+
+/// Shared pairs of names and numbers that make a candidate across languages.
+const ENTITY_MIN_HITS: u32 = 4;
+
+/// Is a pair with `hits` = (shared anchors, shared entity pairs) worth verifying? Entity pairs count
+/// only between documents in different languages: within one language, the exact and skeleton
+/// anchors find every copy and rewrite, and same-story pages share names by the hundred.
+fn is_candidate(hits: (u32, u32), min_hits: u32, a: &Prepared, b: &Prepared) -> bool {
+    if hits.0 >= min_hits {
+        return true;
+    }
+    let cross = matches!((&a.lang, &b.lang), (Some(x), Some(y)) if x != y);
+    cross && 2 * hits.0 + hits.1 >= 2 * min_hits.max(ENTITY_MIN_HITS / 2)
+}
 
 /// Keep a translation link only when each side is the other's best-scoring translation candidate.
 /// Names and numbers align as well with a same-topic page in the other language as with the source,

@@ -21,7 +21,7 @@ mod prepare;
 mod report;
 pub mod timing;
 
-pub use config::Config;
+pub use config::{Config, Signals};
 pub use decide::{decide, Decision, Relation};
 pub use engine::{Engine, EngineError, Observer, ScanOutcome, SilentObserver, Summary};
 pub use explain::{AlignedSentences, ExplainedDoc, Explanation};

@@ -22,6 +22,9 @@ pub struct Prepared {
     /// Pairs of consecutive names and numbers, the candidates for translations (weaker evidence, so
     /// counted apart from `anchors`).
     pub entity_anchors: Vec<u64>,
+    /// Distinct names and numbers (hashes, sorted): a copy or a spin keeps them, a template filled in
+    /// for another company or date does not.
+    pub entity_set: Vec<u64>,
     pub sentences: Sentences,
     /// Names and numbers by sentence, for aligning translations.
     pub entities: Sentences,
@@ -51,14 +54,34 @@ const SKELETON_WINDOW: usize = 6;
 /// and survive translation; common pairs are cut off by the posting-list cap.
 const ENTITY_N: usize = 2;
 
+const LANG_SAMPLE_BYTES: usize = 400;
+
 /// Language of the article text (whatlang), when the detector is confident.
-fn detect_lang(text: &str, spans: &[Range<usize>]) -> Option<String> {
+///
+/// English, most of most crawls, is recognised first by its function words (a quarter of running
+/// text or more; other languages reach a few percent through shared short words like "a" or "no"),
+/// which costs nothing; trigram detection, a fixed cost per call that dominated scans, runs only for
+/// the rest.
+fn detect_lang(text: &str, spans: &[Range<usize>], tokens: &[unspun_text::Token]) -> Option<String> {
+    if tokens.len() >= 20 {
+        let stops = tokens.iter().filter(|t| t.flags.has(unspun_text::TokenFlags::STOP)).count();
+        if stops * 4 >= tokens.len() {
+            return Some("en".to_string());
+        }
+    }
     let mut sample = String::new();
     for s in spans {
-        if sample.len() > 2000 {
+        // Trigram scoring against every language profile costs time linear in the sample; a few
+        // hundred characters of article text identify the language as reliably as the whole page.
+        if sample.len() > LANG_SAMPLE_BYTES {
             break;
         }
-        sample.push_str(&text[s.clone()]);
+        let take = s.start + (s.end - s.start).min(LANG_SAMPLE_BYTES + 64);
+        let mut end = take;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        sample.push_str(&text[s.start..end]);
         sample.push('\n');
     }
     let info = whatlang::detect(&sample)?;
@@ -113,7 +136,11 @@ pub fn prepare(
     sorted.dedup();
     // Every entity pair, not a winnowed sample: across languages the name sequence is noisy
     // (sentence-initial words, number formats), so a long shared run cannot be relied on.
-    let mut entity_anchors = entity_shingles(&tokens, ENTITY_N);
+    let mut entity_set: Vec<u64> =
+        tokens.iter().filter(|t| t.flags.has(unspun_text::TokenFlags::ENTITY)).map(|t| t.hash).collect();
+    entity_set.sort_unstable();
+    entity_set.dedup();
+    let mut entity_anchors = if cfg.signals.entities { entity_shingles(&tokens, ENTITY_N) } else { Vec::new() };
     entity_anchors.sort_unstable();
     entity_anchors.dedup();
     let (signature, band_keys, anchors) = if sorted.is_empty() {
@@ -122,8 +149,10 @@ pub fn prepare(
         let sig = hasher.sign(&sorted);
         let bands = LshParams { bands: p.bands, rows: p.rows }.band_keys(&sig);
         let mut anchors: Vec<u64> = winnow(&sh, p.window).into_iter().map(|(h, _)| h).collect();
-        let skel = skeleton_shingles(&tokens, SKELETON_N, 1);
-        anchors.extend(winnow(&skel, SKELETON_WINDOW).into_iter().map(|(h, _)| h));
+        if cfg.signals.skeleton {
+            let skel = skeleton_shingles(&tokens, SKELETON_N, 1);
+            anchors.extend(winnow(&skel, SKELETON_WINDOW).into_iter().map(|(h, _)| h));
+        }
 
         anchors.sort_unstable();
         anchors.dedup();
@@ -138,13 +167,17 @@ pub fn prepare(
         head.push_str(&text[s.clone()]);
         head.push('\n');
     }
-    let mut sent_spans = Vec::new();
-    for s in spans {
-        sent_spans.extend(unspun_text::sentences(text, s.clone()));
-    }
-    let sentences = Sentences::new(&tokens, &sent_spans);
-    let entities = Sentences::entities(&tokens, &sent_spans);
-    let lang = lang.map(str::to_string).or_else(|| detect_lang(text, spans));
+    // Sentences and the language serve only the alignment: a near-duplicate-only run skips them.
+    let (sentences, entities, lang) = if cfg.signals.alignment {
+        let mut sent_spans = Vec::new();
+        for s in spans {
+            sent_spans.extend(unspun_text::sentences(text, s.clone()));
+        }
+        let lang = lang.map(str::to_string).or_else(|| detect_lang(text, spans, &tokens));
+        (Sentences::new(&tokens, &sent_spans), Sentences::entities(&tokens, &sent_spans), lang)
+    } else {
+        (Sentences::default(), Sentences::default(), lang.map(str::to_string))
+    };
     Prepared {
         sentences,
         entities,
@@ -157,6 +190,7 @@ pub fn prepare(
         band_keys,
         anchors,
         entity_anchors,
+        entity_set,
         content_hash: hash_bytes(text.as_bytes()),
         wire: wire_evidence(&head),
         date: date.and_then(parse_date),

@@ -41,6 +41,10 @@ pub struct Overlap {
     pub unquoted_matches: usize,
     /// Longest passage, in tokens of `a`, counting only passages mostly outside quotations.
     pub longest_unquoted_run: usize,
+    /// Share of `a`'s matched shingles that hold a name or number, over the same share among all of
+    /// `a`'s shingles: about 1 for a copy (the copied span carries its names), near 0 for a template
+    /// filled in with other names and numbers (the shared words stop at every name).
+    pub entity_ratio: f64,
     pub passages: Vec<Passage>,
 }
 
@@ -90,8 +94,15 @@ pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
     }
     // Matched positions in a's order, then chained into monotone runs merged across small gaps.
     let mut runs: Vec<(usize, usize, usize, usize, usize, usize)> = Vec::new(); // a0,a1,b0,b1,matches,quoted
+    let has_entity =
+        |i: usize| a.tokens[i..(i + a.n).min(a.tokens.len())].iter().any(|t| t.flags.has(TokenFlags::ENTITY));
+    let (mut ent_all, mut ent_matched, mut matched) = (0usize, 0usize, 0usize);
     for (i, h) in a.shingles.iter().enumerate() {
+        let e = has_entity(i);
+        ent_all += e as usize;
         let Some(&j) = pos_b.get(h) else { continue };
+        matched += 1;
+        ent_matched += e as usize;
         let q = touches_quote(a.tokens, i, a.n) as usize;
         if !touches_quote(a.tokens, i, a.n) {
             ov.unquoted_matches += 1;
@@ -108,6 +119,11 @@ pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
         }
         runs.push((i, i, j, j, 1, q));
     }
+    ov.entity_ratio = if ent_all == 0 || matched == 0 {
+        1.0
+    } else {
+        (ent_matched as f64 / matched as f64) / (ent_all as f64 / a.shingles.len() as f64)
+    };
     let span = |d: &DocView<'_>, s0: usize, s1: usize| {
         let t0 = &d.tokens[s0.min(d.tokens.len() - 1)];
         let t1 = &d.tokens[(s1 + d.n - 1).min(d.tokens.len() - 1)];

@@ -3,6 +3,7 @@
 //! sentences; an independent report of the same event shares names and quotes but not that structure.
 
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::ops::Range;
 use unspun_text::{Token, TokenFlags};
 
@@ -18,17 +19,22 @@ pub struct Sentences {
     totals: Vec<f32>,
     seq_totals: Vec<f32>,
     quoted: Vec<bool>,
+    /// Distinct stopwords per sentence (bounds their share of a similarity).
+    stops: Vec<u32>,
     /// Sentences with fewer distinct words than this are not aligned.
     min_words: usize,
     entities_only: bool,
 }
 
 /// Function words say little on their own; names and numbers are what a rewrite keeps.
+const STOP_WEIGHT: f32 = 0.25;
+const ENTITY_WEIGHT: f32 = 1.5;
+
 fn weight(t: &Token) -> f32 {
     if t.flags.has(TokenFlags::STOP) {
-        0.25
+        STOP_WEIGHT
     } else if t.flags.has(TokenFlags::DIGIT) || t.flags.has(TokenFlags::CAPITAL) {
-        1.5
+        ENTITY_WEIGHT
     } else {
         1.0
     }
@@ -74,6 +80,7 @@ impl Sentences {
         w.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         w.dedup_by_key(|x| x.0);
         let total = w.iter().map(|x| x.1).sum();
+        self.stops.push(w.iter().filter(|x| x.1 <= STOP_WEIGHT).count() as u32);
         let quoted = toks.iter().filter(|t| t.flags.has(TokenFlags::QUOTE)).count() * 2 > toks.len();
         self.ranges.push(r.start as u32..r.end as u32);
         self.words.push(w);
@@ -109,6 +116,19 @@ fn similarity(a: &Sentences, i: usize, b: &Sentences, j: usize) -> f32 {
         }
     }
     common / a.totals[i].min(b.totals[j]).max(1.0)
+}
+
+/// (shared, fewer-side) counts of the names and numbers of two sentences.
+fn entity_overlap(a: &Sentences, i: usize, b: &Sentences, j: usize) -> (f32, f32) {
+    let ent = |w: &[(u64, f32)]| -> Vec<u64> { w.iter().filter(|x| x.1 >= ENTITY_WEIGHT).map(|x| x.0).collect() };
+    let (ea, eb) = (ent(&a.words[i]), ent(&b.words[j]));
+    if a.entities_only {
+        // Entity-only sentences: every word is a name or number.
+        let common = a.words[i].iter().filter(|x| b.words[j].binary_search_by_key(&x.0, |y| y.0).is_ok()).count();
+        return (common as f32, a.words[i].len().min(b.words[j].len()) as f32);
+    }
+    let common = ea.iter().filter(|h| eb.binary_search(h).is_ok()).count();
+    (common as f32, ea.len().min(eb.len()) as f32)
 }
 
 /// Order-aware similarity: the weighted longest common subsequence of the two sentences' words over
@@ -161,6 +181,9 @@ pub struct SentenceAlignment {
     pub matches: usize,
     /// Chain pairs outside quotations that are the same sentence, give or take a word.
     pub identical_unquoted: usize,
+    /// Names and numbers the aligned sentences share, over those of the side with fewer: a rewrite
+    /// keeps them (about 1), a template or a results table filled in for another company does not.
+    pub entity_agreement: f32,
 }
 
 /// Aligned sentences at least this similar are one sentence copied (maybe with a word edited).
@@ -171,9 +194,40 @@ pub const IDENTICAL_SIMILARITY: f32 = 0.9;
 /// pair with consecutive sentences of the other).
 pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
     let mut cand: Vec<SentencePair> = Vec::new();
+    // Only sentence pairs that share enough content words can reach the threshold: find them through
+    // an inverted list of `b`'s content words instead of comparing every pair.
+    let mut post: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (j, w) in b.words.iter().enumerate() {
+        for &(h, wt) in w {
+            if wt > STOP_WEIGHT {
+                post.entry(h).or_default().push(j as u32);
+            }
+        }
+    }
+    let mut acc = vec![0f32; b.len()];
+    let mut touched: Vec<u32> = Vec::new();
     for i in 0..a.len() {
-        for j in 0..b.len() {
-            if similarity(a, i, b, j) < ALIGN_THRESHOLD {
+        for &(h, wt) in &a.words[i] {
+            if wt <= STOP_WEIGHT {
+                continue;
+            }
+            if let Some(js) = post.get(&h) {
+                for &j in js {
+                    if acc[j as usize] == 0.0 {
+                        touched.push(j);
+                    }
+                    acc[j as usize] += wt;
+                }
+            }
+        }
+        let mut js: Vec<u32> = std::mem::take(&mut touched);
+        js.sort_unstable();
+        for j in js {
+            let j = j as usize;
+            let content = std::mem::take(&mut acc[j]);
+            // Stopwords add at most their weight on the side with fewer of them.
+            let bound = content + STOP_WEIGHT * a.stops[i].min(b.stops[j]) as f32;
+            if bound < ALIGN_THRESHOLD * a.totals[i].min(b.totals[j]) || similarity(a, i, b, j) < ALIGN_THRESHOLD {
                 continue;
             }
             let s = ordered_similarity(a, i, b, j);
@@ -214,6 +268,13 @@ pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
         end = prev[end];
     }
     chain.reverse();
+    let (mut common, mut least) = (0f32, 0f32);
+    for p in &chain {
+        let (c, m) = entity_overlap(a, p.a as usize, b, p.b as usize);
+        common += c;
+        least += m;
+    }
+    out.entity_agreement = if least > 0.0 { common / least } else { 1.0 };
     out.unquoted = chain.iter().filter(|p| !p.quoted).count();
     out.identical_unquoted = chain.iter().filter(|p| !p.quoted && p.similarity >= IDENTICAL_SIMILARITY).count();
     out.mean_similarity = chain.iter().map(|p| p.similarity).sum::<f32>() / chain.len() as f32;
@@ -259,7 +320,9 @@ impl SentenceAlignment {
             let r = &s.ranges[i as usize];
             t[r.start as usize].start as usize..t[r.end as usize - 1].end as usize
         };
-        let mut out: Vec<(Range<usize>, Range<usize>, f32, u32, u32, usize)> = Vec::new();
+        // (a range, b range, summed similarity, last a, last b, pairs merged)
+        type Open = (Range<usize>, Range<usize>, f32, u32, u32, usize);
+        let mut out: Vec<Open> = Vec::new();
         for p in &self.chain {
             let (ra, rb) = (span(a, ta, p.a), span(b, tb, p.b));
             if let Some(last) = out.last_mut() {

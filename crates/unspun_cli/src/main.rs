@@ -95,6 +95,9 @@ struct ScanArgs {
     /// Documents processed and committed together.
     #[arg(long, default_value_t = 4096)]
     batch_size: usize,
+    /// Switch signals off to measure what each carries: skeleton, entities, alignment (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = ["skeleton", "entities", "alignment"])]
+    without: Vec<String>,
 }
 
 #[derive(Args)]
@@ -191,7 +194,10 @@ struct ScanSummaryOut<'a> {
 fn scan(a: ScanArgs) -> Result<()> {
     let start = Instant::now();
     let bars = Bars::new(a.quiet);
-    let cfg = Config { clean: !a.raw, batch_size: a.batch_size, ..Config::default() };
+    let off = |s: &str| a.without.iter().any(|w| w == s);
+    let signals =
+        unspun::Signals { skeleton: !off("skeleton"), entities: !off("entities"), alignment: !off("alignment") };
+    let cfg = Config { clean: !a.raw, batch_size: a.batch_size, signals, ..Config::default() };
     let index_path = if a.no_index { None } else { Some(a.index.clone().unwrap_or_else(default_index)) };
     let engine = Engine::new(cfg, index_path.as_deref()).context("cannot open the index")?;
     let t = unspun::timing::StageTimer::start();

@@ -126,8 +126,9 @@ pub struct Index {
 
 type R<T> = Result<T, IndexError>;
 
-/// Candidates of one query: documents sharing a band key, and documents by shared-anchor count.
-pub type Candidates = (Vec<u64>, HashMap<u64, u32>);
+/// Candidates of one query: documents sharing a band key, and documents by (shared anchors, shared
+/// weak anchors).
+pub type Candidates = (Vec<u64>, HashMap<u64, (u32, u32)>);
 /// A candidate query: band keys, anchors, weak anchors.
 pub type Query<'a> = (&'a [u64], &'a [u64], &'a [u64]);
 /// A stored link: (lower number, higher number) and its record.
@@ -235,7 +236,7 @@ impl Index {
     }
 
     /// Indexed documents sharing at least one band key, and those sharing anchors, for each query:
-    /// `(band keys, anchors, weak anchors)`, anchors counting 2 and weak anchors 1 in the returned score.
+    /// `(band keys, anchors, weak anchors)`, with the two kinds of anchors counted apart.
     /// Posting lists longer than `max_posting` are passed over: an anchor on that many
     /// pages is page furniture or a stock phrase, not evidence of copying.
     pub fn candidates(&self, queries: &[Query<'_>], max_posting: usize) -> R<Vec<Candidates>> {
@@ -250,14 +251,19 @@ impl Index {
                     by_band.insert(v.map_err(|e| self.err(e))?.value());
                 }
             }
-            let mut by_anchor: HashMap<u64, u32> = HashMap::new();
-            for (k, w) in an.iter().map(|k| (k, 2)).chain(weak.iter().map(|k| (k, 1))) {
+            let mut by_anchor: HashMap<u64, (u32, u32)> = HashMap::new();
+            for (k, weak) in an.iter().map(|k| (k, false)).chain(weak.iter().map(|k| (k, true))) {
                 let vals = anchors.get(*k).map_err(|e| self.err(e))?;
                 if vals.len() as usize > max_posting {
                     continue;
                 }
                 for v in vals {
-                    *by_anchor.entry(v.map_err(|e| self.err(e))?.value()).or_default() += w;
+                    let e = by_anchor.entry(v.map_err(|e| self.err(e))?.value()).or_default();
+                    if weak {
+                        e.1 += 1;
+                    } else {
+                        e.0 += 1;
+                    }
                 }
             }
             let mut b: Vec<u64> = by_band.into_iter().collect();
@@ -496,7 +502,7 @@ mod tests {
         assert_eq!(nums, vec![0, 2], "existing id keeps its number");
         let cands = idx.candidates(&[(&[200], &[7], &[])], 100).unwrap();
         assert_eq!(cands[0].0, vec![0, 1, 2]);
-        assert_eq!(cands[0].1[&0], 2);
+        assert_eq!(cands[0].1[&0], (1, 0));
         let (nodes, edges) = idx.components(&[1]).unwrap();
         assert_eq!(nodes, vec![0, 1]);
         assert_eq!(edges.len(), 1);

@@ -1,0 +1,58 @@
+//! The relation decided for hand-made pairs that each exercise one rule.
+use std::collections::BTreeMap;
+use unspun::io::Document;
+use unspun::{Config, Engine, SilentObserver};
+
+fn doc(id: &str, text: &str) -> Document {
+    Document {
+        id: id.into(),
+        text: text.into(),
+        url: None,
+        date: None,
+        section: None,
+        lang: Some("en".into()),
+        title: None,
+        origin: id.into(),
+    }
+}
+
+/// Relation between `a` and `b` after scanning them together, if any.
+fn relation(a: &str, b: &str) -> Option<String> {
+    let engine = Engine::new(Config::default(), None).unwrap();
+    let out = engine.scan(vec![doc("a", a), doc("b", b)], BTreeMap::new(), &SilentObserver).unwrap();
+    out.pairs.first().map(|p| p.relation.clone())
+}
+
+const SOURCE: &str = "Moscow-based cyber security firm Kaspersky Lab said this week it is considering changes to its unit that sells products to the U.S. government.\n\nThe U.S. Senate this week is voting on a defense spending bill that includes language that would bar Kaspersky Lab products from being used by U.S. government agencies.\n\nKaspersky has repeatedly denied that it has ties to any government and said it would not help any government with cyber espionage.\n\nBest Buy Co, the top U.S. electronics retailer, last week said it was pulling Kaspersky Lab cyber security products from its shelves and website.";
+
+const SPUN: &str = "Moscow-located cyber security company Kaspersky Lab claimed this week that it is thinking making alterations to its arm that trades goods to the U.S. government.\n\nThe U.S. Senate this week is voting on a defense rule investing bill that composes language that might bar Kaspersky Lab goods from being utilized by U.S. government agencies.\n\nKaspersky has frequently denied that it has relations to any government and claimed it might not assist any government with cyber spying.\n\nBest Buy Co, the top electronics retailer in the U.S., last week claimed that it was pulling cyber security products of Kaspersky Lab from its website and shelves.";
+
+#[test]
+fn a_spin_is_a_rewrite() {
+    assert_eq!(relation(SOURCE, SPUN).as_deref(), Some("rewrite"));
+}
+
+#[test]
+fn a_truncated_copy_is_a_duplicate() {
+    let cut = &SOURCE[..SOURCE.find("\n\nKaspersky has").unwrap()];
+    assert_eq!(relation(SOURCE, cut).as_deref(), Some("duplicate"));
+}
+
+#[test]
+fn identical_texts_that_are_all_quotation_are_duplicates() {
+    let q = "\"Our emphasis is two-fold: decontrol and de-license items where such actions will not endanger our national security, and streamline the licensing process for the remaining items,\" the senators said in a joint statement released on Tuesday in Washington.";
+    assert_eq!(relation(q, q).as_deref(), Some("duplicate"));
+}
+
+#[test]
+fn independent_coverage_is_not_a_copy() {
+    let other = "Kaspersky Lab may close its Washington office, according to a report in the newsletter The Bell.\n\nGovernment agencies are among the biggest buyers of security tools and are effectively barred from using the firm's services.\n\nThe retailer Best Buy stopped selling Kaspersky antivirus software last week after reports of ties to Russian intelligence.\n\nThe company plans new offices in Chicago, Toronto and Los Angeles next year.";
+    assert_eq!(relation(SOURCE, other), None);
+}
+
+#[test]
+fn a_template_filled_in_for_another_company_is_not_a_copy() {
+    let a = "Acme Industries Inc said its board declared a quarterly dividend of 25 cts per share, payable April 1 to shareholders of record March 15, unchanged from the prior quarter.\n\nThe company said the dividend reflects its confidence in continued growth of its industrial coatings business in North America.";
+    let b = "Borden Mining Corp said its board declared a quarterly dividend of 40 cts per share, payable May 12 to shareholders of record April 20, unchanged from the prior quarter.\n\nThe company said the dividend reflects its confidence in continued growth of its copper business in South America.";
+    assert_eq!(relation(a, b), None);
+}
