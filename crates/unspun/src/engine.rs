@@ -100,7 +100,10 @@ impl Engine {
             .map(|chunk| {
                 let mut s = HostLineStats::new();
                 for d in chunk {
-                    s.add_document(d.host(), &d.text);
+                    // Pages whose article the reader found (HTML) teach the plain cleaner nothing.
+                    if d.article.is_none() {
+                        s.add_document(d.host(), &d.text);
+                    }
                 }
                 s
             })
@@ -112,7 +115,9 @@ impl Engine {
 
     /// The article spans of a document under the given statistics (the whole text when cleaning is off).
     pub fn article_spans(&self, stats: &HostLineStats, doc: &Document) -> Vec<Range<usize>> {
-        if self.cfg.clean {
+        if let Some(spans) = &doc.article {
+            spans.clone()
+        } else if self.cfg.clean {
             clean_plain(stats, doc.host(), &doc.text).spans
         } else {
             std::iter::once(0..doc.text.len()).collect()
@@ -503,6 +508,7 @@ impl Engine {
                     lang: rec.lang.clone(),
                     title: rec.title.clone(),
                     origin: String::new(),
+                    article: None,
                 };
                 Some(NodeInfo::from_live(&doc, &prep))
             })

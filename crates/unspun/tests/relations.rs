@@ -13,6 +13,7 @@ fn doc(id: &str, text: &str) -> Document {
         lang: Some("en".into()),
         title: None,
         origin: id.into(),
+        article: None,
     }
 }
 

@@ -332,3 +332,30 @@ fn explain_shows_the_aligned_sentences_and_the_rule() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-id"));
 }
+
+#[test]
+fn html_pages_and_jsonl_html_records_are_extracted() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "<p>The harbour board approved the tidal array on Monday after a two-year review of its effect on fish stocks and shipping lanes.</p><p>Construction of the thirty-two turbines will start next spring, the chair of the board said after the vote.</p>";
+    let page = format!(
+        "<html lang=\"en\"><head><title>Board approves tidal array</title><meta charset=\"utf-8\"></head><body><nav><a href=\"/\">Home</a> <a href=\"/news\">News</a> <a href=\"/sport\">Sport</a></nav><article><h1>Board approves tidal array</h1>{body}</article><footer>Copyright 2025 Example News. All rights reserved.</footer></body></html>"
+    );
+    let html = dir.path().join("page.html");
+    std::fs::write(&html, &page).unwrap();
+    let o = unspun().arg("extract").arg(&html).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("thirty-two turbines"), "{text}");
+    assert!(!text.contains("All rights reserved") && !text.contains("Sport"), "{text}");
+
+    let jsonl = dir.path().join("pages.jsonl");
+    std::fs::write(
+        &jsonl,
+        serde_json::json!({"id": "p1", "url": "https://news.example/a", "html": page}).to_string() + "\n",
+    )
+    .unwrap();
+    let o = unspun().args(["extract", "--json"]).arg(&jsonl).output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["id"], "p1");
+    assert!(v["text"].as_str().unwrap().contains("fish stocks"));
+}

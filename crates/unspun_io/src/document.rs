@@ -19,6 +19,34 @@ pub struct Document {
     /// Where it came from (`file:line` or a path), for messages.
     #[serde(skip)]
     pub origin: String,
+    /// Article spans (byte ranges into `text`) already found by the reader: for HTML, `text` is the
+    /// page's visible text and these are the article's paragraphs in it. `None`: clean `text` itself.
+    #[serde(skip)]
+    pub article: Option<Vec<std::ops::Range<usize>>>,
+}
+
+impl Document {
+    /// A plain-text document.
+    pub fn plain(id: String, text: String, origin: String) -> Self {
+        Document { id, text, url: None, date: None, section: None, lang: None, title: None, origin, article: None }
+    }
+
+    /// A document from an HTML page: the visible text, with the article found in the page's tree and
+    /// the page's own metadata where the record gave none.
+    pub fn from_html(id: String, html: &str, url: Option<String>, origin: String) -> Self {
+        let a = unspun_extract::extract_html(html, url.as_deref());
+        Document {
+            id,
+            url: url.or(a.canonical_url),
+            date: a.date,
+            section: None,
+            lang: a.lang,
+            title: a.title,
+            origin,
+            text: a.visible_text,
+            article: Some(a.spans),
+        }
+    }
 }
 
 impl Document {

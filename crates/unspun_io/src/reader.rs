@@ -93,7 +93,9 @@ fn one_err(file: String, line: Option<u64>, kind: ErrorKind) -> Records {
 }
 
 fn is_supported(name: &str) -> bool {
-    [".txt", ".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson"].iter().any(|e| name.ends_with(e))
+    [".txt", ".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".html", ".htm", ".html.gz", ".htm.gz"]
+        .iter()
+        .any(|e| name.to_lowercase().ends_with(e))
 }
 
 /// Files below `dir` that unspun reads, sorted so runs are reproducible. Other files in a directory
@@ -129,6 +131,10 @@ fn open_file(p: &Path, name: String, opts: &ReaderOptions) -> Records {
     };
     if lower.ends_with(".txt") {
         return txt_records(file, name, opts);
+    }
+    if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".html.gz") || lower.ends_with(".htm.gz")
+    {
+        return html_record(file, name, lower.ends_with(".gz"), opts);
     }
     let reader: Box<dyn BufRead> = if lower.ends_with(".gz") {
         Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(BufReader::new(file))))
@@ -185,13 +191,40 @@ fn txt_records(file: File, name: String, opts: &ReaderOptions) -> Records {
             let id = if many { format!("{name}#{}", i + 1) } else { name.clone() };
             let first = t.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
             let (date, section) = parse_header(first).map_or((None, None), |(d, s)| (Some(d), s));
-            Ok(Document { id: id.clone(), text: t, url: None, date, section, lang: None, title: None, origin: id })
+            let mut d = Document::plain(id.clone(), t, id);
+            d.date = date;
+            d.section = section;
+            Ok(d)
         })
         .collect();
     if docs.is_empty() {
         return one_err(name, None, ErrorKind::MissingText);
     }
     Box::new(docs.into_iter())
+}
+
+/// One HTML page a file (optionally gzipped): charset from the page's meta tags, BOM or content.
+fn html_record(file: File, name: String, gz: bool, opts: &ReaderOptions) -> Records {
+    let limit = opts.max_record_bytes as u64;
+    let mut bytes = Vec::new();
+    let read = if gz {
+        flate2::read::MultiGzDecoder::new(BufReader::new(file)).take(limit + 1).read_to_end(&mut bytes)
+    } else {
+        file.take(limit + 1).read_to_end(&mut bytes)
+    };
+    if let Err(e) = read {
+        let kind = if gz { ErrorKind::Decompress(e.to_string()) } else { ErrorKind::Io(e.to_string()) };
+        return one_err(name, None, kind);
+    }
+    if bytes.len() as u64 > limit {
+        return one_err(name, None, ErrorKind::RecordTooLarge { bytes: limit });
+    }
+    let html = unspun_extract::decode_html(&bytes, None);
+    let doc = Document::from_html(name.clone(), &html, None, name);
+    if doc.text.trim().is_empty() {
+        return one_err(doc.id, None, ErrorKind::MissingText);
+    }
+    Box::new(std::iter::once(Ok(doc)))
 }
 
 /// Drop a trailing `###` end marker (and the white space around it); the text before it keeps its
@@ -221,6 +254,9 @@ struct Record {
     title: Option<String>,
     #[serde(default)]
     section: Option<String>,
+    /// A raw HTML page, used when the record has no `text`.
+    #[serde(default)]
+    html: Option<String>,
 }
 
 struct JsonlRecords {
@@ -311,14 +347,22 @@ impl Iterator for JsonlRecords {
                 Ok(r) => r,
                 Err(e) => return Some(Err(self.err(ErrorKind::InvalidJson(e.to_string())))),
             };
-            let Some(serde_json::Value::String(text)) = rec.text else {
-                return Some(Err(self.err(ErrorKind::MissingText)));
-            };
             let origin = format!("{}:{}", self.file, self.line);
             let id = match rec.id {
                 Some(serde_json::Value::String(s)) => s,
                 Some(serde_json::Value::Number(n)) => n.to_string(),
                 _ => origin.clone(),
+            };
+            let text = match (rec.text, rec.html) {
+                (Some(serde_json::Value::String(text)), _) => text,
+                (_, Some(html)) => {
+                    let mut d = Document::from_html(id, &html, rec.url, origin);
+                    d.date = rec.date.or(d.date);
+                    d.lang = rec.lang.or(d.lang);
+                    d.title = rec.title.or(d.title);
+                    return Some(Ok(d));
+                }
+                _ => return Some(Err(self.err(ErrorKind::MissingText))),
             };
             let mut date = rec.date;
             let mut section = rec.section;
@@ -337,6 +381,7 @@ impl Iterator for JsonlRecords {
                 lang: rec.lang,
                 title: rec.title,
                 origin,
+                article: None,
             }));
         }
     }
