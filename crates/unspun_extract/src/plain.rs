@@ -19,6 +19,15 @@
 //!    handicapped. Short lines inside the run (subheads, list items) survive; the headline block
 //!    right before it is added back, and the article may continue past a small inline widget.
 //!
+//! Hard-wrapped text (wire copy, mailing-list archives, plain-text e-mail) breaks every
+//! paragraph into lines of about one width, so a line end is mostly not a paragraph end and a
+//! wrapped line on its own looks like a headline or a menu item. Such a layout is detected per
+//! document (`wrap_layout`: lines crowd below one width, and where one stops mid-sentence the next
+//! goes on in lower case), and its paragraphs are re-joined (`WrapLayout::soft_break`: no blank
+//! line, no paragraph indentation, no new list item or quote level, and either the next word
+//! would not have fitted or the sentence goes on) and judged as units. A kept paragraph is one
+//! span over its lines, newlines and indentation included.
+//!
 //! Everything is linear in the input. Per document the cleaner allocates a few vectors (line
 //! records, a key buffer, the verdicts), never per line.
 
@@ -346,6 +355,9 @@ struct Feat {
     /// Ends with a full stop after a lower-case letter or digit: a sentence, not a headline like
     /// "... Services In U.S.".
     period_end: bool,
+    /// A paragraph re-joined from the lines of a hard-wrapped text (see [`WrapLayout`]), not one
+    /// line of a web capture: run-together text nodes do not occur in it.
+    rejoined: bool,
 }
 
 impl Feat {
@@ -899,6 +911,221 @@ fn features(line: &str, key_buf: &mut Vec<u8>) -> (Feat, u64) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Hard-wrapped layout
+// ---------------------------------------------------------------------------------------------
+
+/// What the layout analysis needs of one non-blank input line.
+#[derive(Debug, Clone, Copy)]
+struct RawLn {
+    /// Trimmed byte range in the input.
+    start: usize,
+    end: usize,
+    blank_before: bool,
+    /// Columns of leading whitespace (a tab advances to the next multiple of 8).
+    indent: u32,
+    /// Column after the last character: `indent` plus the characters of the trimmed line.
+    col: u32,
+    /// Depth of e-mail quoting (`>` marks at the start).
+    quote: u8,
+    /// Starts with a list marker ("-", "*", "•", "1.", "a)") followed by a space.
+    bullet: bool,
+    /// Column where the text of a list item starts (its wrapped lines hang there).
+    bullet_text: u32,
+    /// Characters of the first word (after any quote marks).
+    first_word: u32,
+    /// The first word starts with a lower-case letter / a digit.
+    starts_lower: bool,
+    starts_digit: bool,
+    /// Ends with sentence punctuation, a colon or a semicolon: the line may end a paragraph.
+    ends_sentence: bool,
+    /// Ends with a lower-case letter or a comma: the sentence goes on.
+    ends_open: bool,
+    /// The last word starts in lower case ("of", "said"), unlike a title-case headline's.
+    ends_lower_word: bool,
+    /// More than one word (after any quote marks).
+    multi_word: bool,
+}
+
+impl RawLn {
+    /// `indent` is the leading whitespace of the line, `body` the trimmed rest (non-empty).
+    fn new(start: usize, indent: &str, body: &str, blank_before: bool) -> Self {
+        let indent = indent.chars().fold(0u32, |c, ch| if ch == '\t' { (c / 8 + 1) * 8 } else { c + 1 });
+        // E-mail quote marks: "> > text".
+        let mut quote = 0u8;
+        let mut rest = body;
+        while let Some(r) = rest.strip_prefix('>') {
+            quote = quote.saturating_add(1);
+            rest = r.trim_start();
+        }
+        let chars = u32::try_from(body.chars().count()).unwrap_or(u32::MAX);
+        let first_tok = rest.split(char::is_whitespace).next().unwrap_or("");
+        let multi_word = first_tok.len() < rest.len();
+        let first = rest.chars().next().unwrap_or(' ');
+        let last = body.chars().next_back().unwrap_or(' ');
+        let last_nonclose = body.chars().rev().find(|&c| !is_closer(c)).unwrap_or(' ');
+        let last_word = body.rsplit(char::is_whitespace).next().unwrap_or("");
+        let bullet = quote == 0 && multi_word && list_marker(first_tok);
+        let bullet_text = if bullet {
+            // The column of the second token.
+            let after = &body[first_tok.len()..];
+            let gap = after.len() - after.trim_start().len();
+            indent + (first_tok.chars().count() + gap) as u32
+        } else {
+            indent
+        };
+        RawLn {
+            start,
+            end: start + body.len(),
+            blank_before,
+            indent,
+            col: indent.saturating_add(chars),
+            quote,
+            bullet,
+            bullet_text,
+            first_word: first_tok.chars().count() as u32,
+            starts_lower: first.is_lowercase(),
+            starts_digit: first.is_ascii_digit(),
+            ends_sentence: is_sentence_end(last_nonclose) || matches!(last, ':' | ';'),
+            ends_open: last.is_lowercase() || last == ',',
+            ends_lower_word: last_word.chars().next().is_some_and(char::is_lowercase),
+            multi_word,
+        }
+    }
+}
+
+/// A list item marker: a bullet symbol, "1.", "12)", "(a)", "b)".
+fn list_marker(tok: &str) -> bool {
+    if matches!(tok, "-" | "*" | "+" | "•" | "·" | "–" | "—" | "►" | "▪" | "■" | "◦" | "●") {
+        return true;
+    }
+    let inner = match tok.strip_suffix(')') {
+        Some(t) => t.strip_prefix('(').unwrap_or(t),
+        None => match tok.strip_suffix('.') {
+            Some(t) if t.bytes().all(|c| c.is_ascii_digit()) => t,
+            _ => return false,
+        },
+    };
+    let b = inner.as_bytes();
+    match b.len() {
+        1 => b[0].is_ascii_digit() || b[0].is_ascii_lowercase(),
+        2 => b.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// The wrap width and paragraph indentation of a hard-wrapped text (mailing lists, wire copy,
+/// plain-text e-mail, RFC-style documents), where line ends are mostly not paragraph ends.
+#[derive(Debug, Clone, Copy)]
+struct WrapLayout {
+    /// Column the text was wrapped at.
+    width: u32,
+    /// The usual indentation of a line: a line indented deeper starts a paragraph (or a table
+    /// row), unless it is the hanging continuation of a list item.
+    base_indent: u32,
+}
+
+impl WrapLayout {
+    /// The break between `a` and the next line `b`, in the paragraph that starts with `first`,
+    /// is a wrap: nothing in between, `b` is not indented as a new paragraph (deeper than usual,
+    /// or than the text of a list item) and starts no new list item, and either the first word
+    /// of `b` would not have fitted on `a`, or `a` stops mid-sentence and `b` continues it.
+    fn soft_break(&self, first: &RawLn, a: &RawLn, b: &RawLn) -> bool {
+        if !self.may_join(first, a, b) {
+            return false;
+        }
+        let no_room = a.col + 1 + b.first_word > self.width;
+        let goes_on = !a.ends_sentence && a.multi_word && (b.starts_lower || (b.starts_digit && a.ends_open));
+        no_room || goes_on
+    }
+
+    /// Nothing in the layout separates `a` and `b`: no blank line, no deeper indentation, no new
+    /// list item, the same quoting, and `a` is not longer than the width (a URL or a table row).
+    fn may_join(&self, first: &RawLn, a: &RawLn, b: &RawLn) -> bool {
+        let cont_indent = if first.bullet { first.bullet_text.max(self.base_indent) } else { self.base_indent };
+        // A marker after an unfinished phrase is a number or dash inside the sentence.
+        let new_item = b.bullet && (first.bullet || !a.ends_open);
+        !b.blank_before
+            && b.quote == a.quote
+            && b.indent <= cont_indent
+            && !new_item
+            && a.col <= self.width + tune::WRAP_SLACK
+    }
+}
+
+/// Detects a hard-wrapped layout. The wrap width is the column most line ends crowd below (few
+/// lines pass it). The text is wrapped if, where lines that reach the width stop mid-sentence,
+/// the next line mostly continues the sentence, as a fill algorithm leaves them; if most of its
+/// text is in such paragraphs; and if that text is punctuated like prose. Web captures put a
+/// paragraph on one line, and their menus and headline lists start each item with a capital and
+/// have little punctuation. `text` is the document the lines index.
+fn wrap_layout(raws: &[RawLn], text: &str) -> Option<WrapLayout> {
+    const MAX_COL: usize = 256;
+    let mut hist = [0u32; MAX_COL + 1];
+    let mut indents = [0u32; 17];
+    for r in raws {
+        hist[(r.col as usize).min(MAX_COL)] += 1;
+        indents[(r.indent as usize).min(16)] += 1;
+    }
+    // Prefix sums: lines with col <= c.
+    let mut cum = [0u32; MAX_COL + 1];
+    let mut acc = 0u32;
+    for (c, h) in hist.iter().enumerate() {
+        acc += h;
+        cum[c] = acc;
+    }
+    let total = acc;
+    let mut best: Option<(i64, u32)> = None;
+    for w in tune::WRAP_MIN_WIDTH..=tune::WRAP_MAX_WIDTH {
+        let lo = w - w / 5;
+        let near = cum[w as usize] - cum[lo as usize - 1];
+        let over = total - cum[w as usize];
+        let score = i64::from(near) - 2 * i64::from(over);
+        if best.is_none_or(|b| score > b.0) {
+            best = Some((score, w));
+        }
+    }
+    let (_, width) = best?;
+    let base_indent = (0..indents.len()).max_by_key(|&i| (indents[i], std::cmp::Reverse(i)))? as u32;
+    let layout = WrapLayout { width, base_indent };
+    let near = |r: &RawLn| r.col + width / 5 >= width && r.col <= width + tune::WRAP_SLACK;
+    // Where a line that reaches the width stops mid-sentence and runs on into the next line, the
+    // sentence mostly goes on there: in lower case, with a number after an unfinished phrase, or
+    // with a name that would not have fitted after a lower-case word ("of the" / "Senate").
+    // A list of headlines goes on with the next capitalised headline, which mostly would have
+    // fitted ...
+    let goes_on = |a: &RawLn, b: &RawLn| {
+        b.starts_lower || (b.starts_digit && a.ends_open) || (a.ends_lower_word && a.col + 1 + b.first_word > width)
+    };
+    let (mut mid_sentence, mut going_on) = (0usize, 0usize);
+    // ... and most of the text is in paragraphs of such lines: lines that reach the width, the
+    // last line of each paragraph, and a short first line whose sentence goes on.
+    let (mut in_paragraphs, mut all_chars, mut punct) = (0u64, 0u64, 0u64);
+    let mut after_near = false;
+    for (i, a) in raws.iter().enumerate() {
+        let next = raws.get(i + 1).filter(|b| layout.may_join(a, a, b));
+        let goes = !a.ends_sentence && next.is_some_and(|b| goes_on(a, b));
+        if near(a) && next.is_some() && !a.ends_sentence {
+            mid_sentence += 1;
+            going_on += usize::from(goes);
+        }
+        all_chars += u64::from(a.col);
+        let in_paragraph = near(a) || (after_near && a.col <= width + tune::WRAP_SLACK) || goes;
+        if in_paragraph {
+            in_paragraphs += u64::from(a.col);
+            punct += text.as_bytes()[a.start..a.end]
+                .iter()
+                .filter(|&&b| matches!(b, b'.' | b',' | b';' | b':' | b'!' | b'?'))
+                .count() as u64;
+        }
+        after_near = near(a) && next.is_some();
+    }
+    // Prose is punctuated; a list of headlines cut at one width is not.
+    let punctuated = punct * u64::from(tune::WRAP_PUNCT_SPAN) >= in_paragraphs;
+    let wrapped = going_on >= 1 && going_on * 3 >= mid_sentence && in_paragraphs * 3 >= all_chars * 2 && punctuated;
+    wrapped.then_some(layout)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Classification and selection
 // ---------------------------------------------------------------------------------------------
 
@@ -920,10 +1147,11 @@ enum Kind {
     Barrier,
 }
 
-/// One non-blank line of the document.
+/// One unit of the document: a non-blank line, or the re-joined lines of one paragraph of a
+/// hard-wrapped text.
 #[derive(Debug, Clone, Copy)]
 struct Ln {
-    /// Trimmed byte range in the input.
+    /// Trimmed byte range in the input (over all its lines for a re-joined paragraph).
     start: usize,
     end: usize,
     /// A blank line (or the start of the text) precedes it.
@@ -966,6 +1194,15 @@ mod tune {
     pub const WIDGET_DENSITY: f32 = 0.8;
     /// Lines examined above the block when looking for its headline.
     pub const HEAD_LOOKBACK: usize = 7;
+    /// Wrap widths considered for hard-wrapped text (columns).
+    pub const WRAP_MIN_WIDTH: u32 = 30;
+    pub const WRAP_MAX_WIDTH: u32 = 120;
+    /// How far a wrapped line may pass the wrap width (a long word) or stop short of it and
+    /// still count as filling it.
+    pub const WRAP_SLACK: u32 = 8;
+    /// Wrapped prose has a punctuation mark (`.,;:!?`) every this many characters or more often:
+    /// newswire copy one every 40 to 80, a list of headlines one every few hundred.
+    pub const WRAP_PUNCT_SPAN: u32 = 200;
 }
 
 fn classify(f: &Feat, rep_counts: bool, rep: u32) -> Kind {
@@ -1025,7 +1262,7 @@ fn classify(f: &Feat, rep_counts: bool, rep: u32) -> Kind {
     if f.camel >= 2 && !(f.term && w >= 12) {
         return Kind::Furniture;
     }
-    if f.title_camel && !f.dateline {
+    if f.title_camel && !f.dateline && !f.rejoined {
         return Kind::Furniture;
     }
     if f.label && f.early_colon && !(f.term && w >= 15) {
@@ -1040,7 +1277,9 @@ fn classify(f: &Feat, rep_counts: bool, rep: u32) -> Kind {
     let digit_heavy = f.digits > f.letters;
     // Long unpunctuated lines are prose cut off (excerpts end mid-sentence), unless they are tag
     // clouds and keyword lists: no sentence mark, and either no commas or a comma every few words.
-    let run_on = w >= 20 && f.sent_marks == 0 && f.commas > 0 && f.commas * 5 < f.words;
+    // A paragraph re-joined from wrapped lines has its sentence ends: one that has none is a run
+    // of headlines or list items rather than prose cut off.
+    let run_on = w >= 20 && f.sent_marks == 0 && f.commas > 0 && f.commas * 5 < f.words && !f.rejoined;
     let prose =
         w >= 6 && !digit_heavy && sentence_case && (f.term || f.sent_marks >= 1 || run_on || (w >= 20 && caseless));
     if prose {
@@ -1253,39 +1492,45 @@ pub fn clean_plain(stats: &HostLineStats, host: Option<&str>, text: &str) -> Cle
 
 /// One line per input line with the cleaner's verdict, for tuning and bug reports:
 /// `+`/`-` kept or dropped, kind, score, host repetition, flags (`L` list run, `|` region
-/// boundary, `b` blank line before), text.
+/// boundary, `b` blank line before, `~` a further line of the same wrapped paragraph), text.
 #[doc(hidden)]
 pub fn explain_plain(stats: &HostLineStats, host: Option<&str>, text: &str) -> Vec<String> {
     let (lines, keep) = analyse(stats, host, text);
-    lines
-        .iter()
-        .zip(&keep)
-        .map(|(l, &k)| {
-            format!(
-                "{} {:<10} {:>7.1} r{} {}{}{}| {}",
-                if k { '+' } else { '-' },
-                format!("{:?}", l.kind),
-                l.score,
-                l.rep,
-                if l.listish { 'L' } else { ' ' },
-                if l.boundary { '|' } else { ' ' },
-                if l.blank_before { 'b' } else { ' ' },
-                &text[l.start..l.end]
-            )
-        })
-        .collect()
+    let mut out = Vec::with_capacity(lines.len());
+    for (l, &k) in lines.iter().zip(&keep) {
+        let verdict = if k { '+' } else { '-' };
+        // A paragraph of a hard-wrapped text is one unit: its further lines are marked `~`.
+        for (n, seg) in text[l.start..l.end].split('\n').enumerate() {
+            let seg = seg.trim();
+            out.push(if n == 0 {
+                format!(
+                    "{} {:<10} {:>7.1} r{} {}{}{}| {}",
+                    verdict,
+                    format!("{:?}", l.kind),
+                    l.score,
+                    l.rep,
+                    if l.listish { 'L' } else { ' ' },
+                    if l.boundary { '|' } else { ' ' },
+                    if l.blank_before { 'b' } else { ' ' },
+                    seg
+                )
+            } else {
+                format!("{verdict} {:<10} {:>7} {:>2}   ~| {seg}", "", "", "")
+            });
+        }
+    }
+    out
 }
 
 fn analyse(stats: &HostLineStats, host: Option<&str>, text: &str) -> (Vec<Ln>, Vec<bool>) {
     let counts = stats.host(host);
-    let mut lines: Vec<Ln> = Vec::new();
-    let mut key_buf: Vec<u8> = Vec::new();
+    let mut raws: Vec<RawLn> = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     let mut blank_before = true;
     for (off, raw) in raw_lines(text) {
         let trimmed = raw.trim_start();
         let mut start = off + (raw.len() - trimmed.len());
         let mut body = trimmed.trim_end();
-        if lines.is_empty() {
+        if raws.is_empty() {
             if let Some(n) = date_marker_len(body) {
                 start += n;
                 body = &body[n..];
@@ -1295,15 +1540,60 @@ fn analyse(stats: &HostLineStats, host: Option<&str>, text: &str) -> (Vec<Ln>, V
             blank_before = true;
             continue;
         }
-        let (f, key) = features(body, &mut key_buf);
+        raws.push(RawLn::new(start, &raw[..raw.len() - trimmed.len()], body, blank_before));
+        blank_before = false;
+    }
+    if raws.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+
+    // Hard-wrapped text is judged by its paragraphs: the wrapped lines of one paragraph become one
+    // unit (a `Ln` whose range covers them, newlines included). Other text keeps one unit a line.
+    let layout = wrap_layout(&raws, text);
+    let mut lines: Vec<Ln> = Vec::with_capacity(raws.len());
+    let mut key_buf: Vec<u8> = Vec::new();
+    let mut joined = String::new();
+    let mut i = 0;
+    while i < raws.len() {
+        let mut j = i + 1;
+        if let Some(lay) = &layout {
+            while j < raws.len() && lay.soft_break(&raws[i], &raws[j - 1], &raws[j]) {
+                j += 1;
+            }
+        }
+        let (first, last) = (&raws[i], &raws[j - 1]);
+        let single = j == i + 1;
+        let unit: &str = if single {
+            &text[first.start..first.end]
+        } else {
+            joined.clear();
+            joined.reserve(last.end - first.start);
+            for r in &raws[i..j] {
+                if !joined.is_empty() {
+                    joined.push(' ');
+                }
+                joined.push_str(&text[r.start..r.end]);
+            }
+            &joined
+        };
+        let (mut f, key) = features(unit, &mut key_buf);
+        f.rejoined = !single;
         let rep = match counts {
-            Some(h) if key != 0 => h.lines.get(&key).copied().unwrap_or(0),
+            Some(h) if single && key != 0 => h.lines.get(&key).copied().unwrap_or(0),
+            // A paragraph is repeated on the host if each of its lines is (a wrapped footer or
+            // signature): host statistics are counted per line.
+            Some(h) if !single => raws[i..j]
+                .iter()
+                .filter_map(|r| line_key(&text[r.start..r.end], &mut key_buf))
+                .map(|k| h.lines.get(&k).copied().unwrap_or(0))
+                .min()
+                .unwrap_or(0),
             _ => 0,
         };
         lines.push(Ln {
-            start,
-            end: start + body.len(),
-            blank_before,
+            start: first.start,
+            end: last.end,
+            blank_before: first.blank_before,
             f,
             rep,
             key,
@@ -1314,10 +1604,7 @@ fn analyse(stats: &HostLineStats, host: Option<&str>, text: &str) -> (Vec<Ln>, V
             boundary: false,
             score: 0.0,
         });
-        blank_before = false;
-    }
-    if lines.is_empty() {
-        return (lines, Vec::new());
+        i = j;
     }
 
     // Teasers and headings printed twice in a row (desktop and mobile variants) are furniture;
@@ -1933,6 +2220,183 @@ mod tests {
         assert_eq!(c.text(&mixed).replace('\r', ""), format!("{P1}\n\n{P2}"));
         assert!(clean_plain(&stats, None, "").spans.is_empty());
         assert!(clean_plain(&stats, None, "\n\n\n").spans.is_empty());
+    }
+
+    // ---- hard-wrapped text ------------------------------------------------------------------
+
+    /// Greedy fill of `para` at `width` columns, the first line indented by `first_indent`.
+    fn wrap(para: &str, width: usize, first_indent: usize) -> String {
+        let mut out = " ".repeat(first_indent);
+        let mut col = first_indent;
+        for (i, w) in para.split_whitespace().enumerate() {
+            let n = w.chars().count();
+            if i > 0 && col + 1 + n > width {
+                out.push('\n');
+                col = 0;
+            } else if i > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(w);
+            col += n;
+        }
+        out
+    }
+
+    const WIRE: [&str; 5] = [
+        "The Bahia cocoa zone had showers throughout the week, easing the drought that began in early January \
+         and improving prospects for the coming harvest, although normal humidity has not been restored, a \
+         trade house said in its weekly review.",
+        "Arrivals for the week ended February 22 were 155,221 bags of 60 kilos, making a cumulative total for \
+         the season of 5.93 mln against 5.81 at the same stage last year.",
+        "Exporters said there is still some doubt as to how much old crop cocoa is available as harvesting has \
+         practically come to an end, and shippers were reluctant to offer nearby shipment.",
+        "Sales of butter were light, with March/April sold at 4,340, 4,345 and 4,350 dlrs per tonne to ports to \
+         be named.",
+        "Final figures for the period to February 28 are expected to be published after carnival, which ends \
+         midday on February 27.",
+    ];
+
+    /// The wire story of [`WIRE`] wrapped at `width`, paragraphs marked by an indented first line
+    /// (no blank lines), as wire services and typewritten copy lay them out.
+    fn wire_story(width: usize) -> String {
+        WIRE.iter().enumerate().map(|(i, p)| wrap(p, width, if i == 0 { 0 } else { 4 })).collect::<Vec<_>>().join("\n")
+    }
+
+    fn visible(s: &str) -> usize {
+        s.chars().filter(|c| !c.is_whitespace()).count()
+    }
+
+    #[test]
+    fn wrap_helper_wraps() {
+        let w = wrap(WIRE[0], 40, 4);
+        assert!(w.starts_with("    The Bahia"));
+        assert!(w.lines().all(|l| l.chars().count() <= 40), "{w}");
+        assert_eq!(w.split_whitespace().collect::<Vec<_>>(), WIRE[0].split_whitespace().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn hard_wrapped_wire_story_is_kept_whole() {
+        for width in [40, 50, 65, 72, 80] {
+            let text = wire_story(width);
+            let c = clean_plain(&HostLineStats::new(), None, &text);
+            check_spans(&text, &c);
+            // One span from the first to the last character: wrapped lines, their newlines and the
+            // paragraph indentation included.
+            assert_eq!(
+                c.spans.first().cloned().filter(|_| c.spans.len() == 1),
+                Some(0..text.trim_end().len()),
+                "width {width}:\n{}",
+                explain_plain(&HostLineStats::new(), None, &text).join("\n")
+            );
+        }
+        // Paragraphs separated by blank lines, as in e-mail.
+        let text = WIRE.iter().map(|p| wrap(p, 72, 0)).collect::<Vec<_>>().join("\n\n");
+        let c = clean_plain(&HostLineStats::new(), None, &text);
+        assert_eq!(visible(&c.text(&text)), visible(&text));
+        assert_eq!(c.spans.len(), 1);
+    }
+
+    #[test]
+    fn wrapped_paragraphs_are_judged_as_units() {
+        let text = wire_story(65);
+        let lines: Vec<String> = explain_plain(&HostLineStats::new(), None, &text);
+        // Each paragraph is one unit: its first line is judged, the others follow it (`~`).
+        let heads: Vec<&String> = lines.iter().filter(|l| !l.contains("~|")).collect();
+        assert_eq!(heads.len(), WIRE.len(), "{lines:#?}");
+        assert!(heads.iter().all(|l| l.starts_with("+ Prose")), "{lines:#?}");
+    }
+
+    #[test]
+    fn wrapped_story_below_a_menu_loses_the_menu() {
+        let story = wire_story(65);
+        let text = format!(
+            "Home\nNews\nMarkets\nCommodities\nWeather\nContact Us\n\nCocoa Rains Ease Bahia Drought\n\n{story}\n\n\
+             Share this:\nTwitter\nFacebook\n© 1987 Example Wire. All rights reserved.\n"
+        );
+        let c = clean_plain(&HostLineStats::new(), None, &text);
+        let out = c.text(&text);
+        for menu in ["Home", "News", "Markets", "Contact Us", "Share this:", "Twitter", "All rights reserved"] {
+            assert!(!out.lines().any(|l| l.trim() == menu || l.contains("rights reserved")), "{menu} kept:\n{out}");
+        }
+        assert!(out.starts_with("Cocoa Rains Ease Bahia Drought"), "{out}");
+        let start = text.find("The Bahia").unwrap();
+        // The story is kept whole, in one span with the headline.
+        assert!(c.spans.iter().any(|s| s.start < start && s.end == start + story.len()), "{:?}\n{out}", c.spans);
+    }
+
+    #[test]
+    fn wrapped_footer_repeated_on_the_host_is_dropped() {
+        let footer = wrap(
+            "You received this message because you are subscribed to the Example Traders group. To unsubscribe \
+             from this group and stop receiving messages from it, send an e-mail to the list owner.",
+            72,
+            0,
+        );
+        let a =
+            format!("{}\n\n--\n{footer}\n", WIRE[..3].iter().map(|p| wrap(p, 72, 0)).collect::<Vec<_>>().join("\n\n"));
+        let b =
+            format!("{}\n\n--\n{footer}\n", WIRE[3..].iter().map(|p| wrap(p, 72, 0)).collect::<Vec<_>>().join("\n\n"));
+        let mut stats = HostLineStats::new();
+        stats.add_document(Some("lists.example.org"), &a);
+        stats.add_document(Some("lists.example.org"), &b);
+        for (page, paras) in [(&a, &WIRE[..3]), (&b, &WIRE[3..])] {
+            let out = clean_plain(&stats, Some("lists.example.org"), page).text(page);
+            assert!(!out.contains("subscribed"), "{out}");
+            let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+            for p in paras {
+                assert!(words.contains(&p.split_whitespace().collect::<Vec<_>>().join(" ")), "lost {p:?}:\n{out}");
+            }
+        }
+    }
+
+    #[test]
+    fn list_items_and_quotes_break_wrapped_paragraphs() {
+        let mut raws = Vec::new();
+        let text = "The board approved the following changes to the plan on\nMonday:\n- a cut in the dividend to\n  ten cents a share\n- a new chairman\n> quoted text that goes on and on\n> and on";
+        let mut bb = true;
+        for (off, raw) in raw_lines(text) {
+            let body = raw.trim();
+            let ind = &raw[..raw.len() - raw.trim_start().len()];
+            raws.push(RawLn::new(off + ind.len(), ind, body, bb));
+            bb = false;
+        }
+        let lay = WrapLayout { width: 60, base_indent: 0 };
+        assert!(lay.soft_break(&raws[0], &raws[0], &raws[1]), "no room for \"Monday:\"");
+        assert!(!lay.soft_break(&raws[0], &raws[1], &raws[2]), "a list item starts");
+        assert!(raws[2].bullet && raws[2].bullet_text == 2);
+        assert!(lay.soft_break(&raws[2], &raws[2], &raws[3]), "hanging continuation of the item");
+        assert!(!lay.soft_break(&raws[2], &raws[3], &raws[4]), "the next item");
+        assert!(!lay.soft_break(&raws[4], &raws[4], &raws[5]), "quoting starts");
+        assert!(lay.soft_break(&raws[5], &raws[5], &raws[6]), "quoted text wraps too");
+        assert!(
+            list_marker("1.") && list_marker("(a)") && list_marker("b)") && !list_marker("1987.") && !list_marker("A.")
+        );
+    }
+
+    #[test]
+    fn web_layouts_are_not_hard_wrapped() {
+        let layout = |text: &str| {
+            let mut raws = Vec::new();
+            for (off, raw) in raw_lines(text) {
+                let body = raw.trim();
+                if !body.is_empty() {
+                    let indent = &raw[..raw.len() - raw.trim_start().len()];
+                    raws.push(RawLn::new(off + indent.len(), indent, body, false));
+                }
+            }
+            wrap_layout(&raws, text)
+        };
+        // One paragraph a line, with menus and headlines.
+        let page = format!(
+            "Home\nNews\nSport\nFed Holds Rates Steady As Inflation Cools\nBy Jane Doe\n{P1}\n{P2}\n{P3}\nShare this:"
+        );
+        assert!(layout(&page).is_none());
+        // Teaser headlines cut at a fixed length, some followed by the rest of their title.
+        let teasers = "Texas offers programs to traumatic brain injury victims and\nMan beaten to death at Northwest Side parking lot identified\nChristmas season preparations underway in San Antonio today\nWorld shares retreat on jitters over US bill on Hong Kong\nSears store at South Park Mall to close by February 2020\nSerape vests and jackets are a thing and you can get them in San\nRestaurant, store that was part of San Marcos outlet shopping\ncenter closes\nFamilies of inmates who died, hurt at jail seek answers now\nHome\nNews\nSports\nWeather\nContact us";
+        assert!(layout(teasers).is_none());
+        assert!(kept(teasers).len() <= 1, "{:?}", kept(teasers));
+        assert!(layout(&wire_story(65)).is_some_and(|l| l.width == 65 || l.width + tune::WRAP_SLACK >= 65));
     }
 
     #[test]
