@@ -5,12 +5,16 @@ use std::sync::Mutex;
 pub struct Bars {
     multi: MultiProgress,
     current: Mutex<Option<ProgressBar>>,
+    /// stderr is a log, not a terminal: print a plain line per step instead of drawing bars.
+    plain: bool,
 }
 
 impl Bars {
     pub fn new(quiet: bool) -> Self {
+        use std::io::IsTerminal;
         let target = if quiet { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() };
-        Bars { multi: MultiProgress::with_draw_target(target), current: Mutex::new(None) }
+        let plain = !quiet && !std::io::stderr().is_terminal();
+        Bars { multi: MultiProgress::with_draw_target(target), current: Mutex::new(None), plain }
     }
 
     pub fn spinner(&self, msg: &str) -> ProgressBar {
@@ -49,6 +53,10 @@ impl unspun::Observer for Bars {
     fn advance(&self, n: u64) {
         if let Some(b) = self.current.lock().unwrap().as_ref() {
             b.inc(n);
+            if self.plain {
+                // One line per committed batch, for logs (and for tests that wait for a commit).
+                eprintln!("progress: {} {}/{}", b.message(), b.position(), b.length().unwrap_or(0));
+            }
         }
     }
 

@@ -279,19 +279,24 @@ fn index_survives_sigkill_mid_write_and_the_rerun_completes() {
         .arg(dir.path().join("o"))
         .arg("--index")
         .arg(&idx)
-        .args(["--batch-size", "500", "-q"])
-        .stderr(std::process::Stdio::null())
+        .args(["--batch-size", "500"])
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until some batches are committed, then kill without warning.
-    let start = std::time::Instant::now();
-    while std::fs::metadata(&idx).map(|m| m.len()).unwrap_or(0) < 4 << 20 {
-        assert!(start.elapsed().as_secs() < 120, "index never grew");
-        if child.try_wait().unwrap().is_some() {
-            panic!("scan finished before it could be killed; make the input larger");
+    // Wait for the first committed batch (stderr is not a terminal, so the scan logs a line per
+    // committed batch), then kill without warning.
+    use std::io::BufRead;
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut committed = false;
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if line.starts_with("progress: relating documents") {
+            committed = true;
+            break;
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
     }
+    assert!(committed, "scan ended without committing a batch");
+    assert!(child.try_wait().unwrap().is_none(), "scan finished before it could be killed; make the input larger");
     child.kill().unwrap(); // SIGKILL on Unix
     child.wait().unwrap();
 
