@@ -124,6 +124,13 @@ impl Engine {
         }
     }
 
+    /// Re-derive an indexed document from its stored text and the spans its scan kept, so it compares
+    /// exactly as it did when it was indexed.
+    pub(crate) fn prepare_stored(&self, rec: &DocRecord, text: &str) -> Prepared {
+        let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
+        self.prepare_doc(text, &spans, rec.date.as_deref(), rec.lang.as_deref())
+    }
+
     pub(crate) fn prepare_doc(
         &self,
         text: &str,
@@ -472,8 +479,7 @@ impl Engine {
             .filter_map(|(n, rec)| {
                 let rec = rec?;
                 let text = rec.text()?;
-                let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
-                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref(), rec.lang.as_deref());
+                let prep = self.prepare_stored(&rec, &text);
                 Some((n, Stored { text, prep }))
             })
             .collect();
@@ -497,8 +503,7 @@ impl Engine {
             .map(|rec| {
                 let rec = rec?;
                 let text = rec.text()?;
-                let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
-                let prep = self.prepare_doc(&text, &spans, rec.date.as_deref(), rec.lang.as_deref());
+                let prep = self.prepare_stored(&rec, &text);
                 let doc = Document {
                     id: rec.id.clone(),
                     text,

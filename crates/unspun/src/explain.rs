@@ -79,8 +79,7 @@ impl Engine {
         let index = self.index().ok_or(EngineError::NoIndex)?;
         let (_, rec) = index.doc_by_id(id)?.ok_or_else(|| EngineError::UnknownId(id.to_string()))?;
         let text = rec.text().ok_or_else(|| EngineError::UnknownId(format!("{id} (stored text unreadable)")))?;
-        let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(s, e)| s as usize..e as usize).collect();
-        let prepared = self.prepare_doc(&text, &spans, rec.date.as_deref(), rec.lang.as_deref());
+        let prepared = self.prepare_stored(&rec, &text);
         Ok(ExplainedDoc { id: rec.id.clone(), lang: prepared.lang.clone(), date: rec.date.clone(), text, prepared })
     }
 }
