@@ -6,11 +6,22 @@ pub enum ErrorKind {
     Io(String),
     InvalidJson(String),
     MissingText,
-    InvalidUtf8 { byte: u64 },
-    RecordTooLarge { bytes: u64 },
+    InvalidUtf8 {
+        byte: u64,
+    },
+    RecordTooLarge {
+        bytes: u64,
+    },
     Binary,
     Decompress(String),
     Unsupported,
+    /// The input ends inside a record.
+    Truncated,
+    /// A WARC record whose framing is broken: a bad version or header line, a missing or wrong
+    /// Content-Length, an unreadable HTTP header.
+    BadRecord(String),
+    /// A page or text record with no text in it.
+    NoText,
 }
 
 impl ErrorKind {
@@ -25,6 +36,9 @@ impl ErrorKind {
             ErrorKind::Binary => "binary_file",
             ErrorKind::Decompress(_) => "decompress",
             ErrorKind::Unsupported => "unsupported_file",
+            ErrorKind::Truncated => "truncated_record",
+            ErrorKind::BadRecord(_) => "bad_record",
+            ErrorKind::NoText => "no_text",
         }
     }
 }
@@ -35,6 +49,9 @@ pub struct ReadError {
     pub file: String,
     /// 1-based line for line-oriented inputs.
     pub line: Option<u64>,
+    /// Byte offset of the record in the file, for record-oriented inputs (WARC, WET); in a `.gz` file, the
+    /// offset of the gzip member that holds the record, which is where a WARC index points.
+    pub offset: Option<u64>,
     pub kind: ErrorKind,
 }
 
@@ -44,6 +61,9 @@ impl fmt::Display for ReadError {
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
         }
+        if let Some(o) = self.offset {
+            write!(f, ": byte {o}")?;
+        }
         match &self.kind {
             ErrorKind::Io(e) => write!(f, ": cannot read: {e}"),
             ErrorKind::InvalidJson(e) => write!(f, ": invalid JSON: {e}"),
@@ -52,9 +72,13 @@ impl fmt::Display for ReadError {
             ErrorKind::RecordTooLarge { bytes } => write!(f, ": record of {bytes}+ bytes exceeds the limit"),
             ErrorKind::Binary => write!(f, ": binary data (NUL bytes), not text"),
             ErrorKind::Decompress(e) => write!(f, ": cannot decompress: {e}"),
-            ErrorKind::Unsupported => {
-                write!(f, ": unsupported file type (expected .txt, .jsonl, .jsonl.gz, .jsonl.zst)")
-            }
+            ErrorKind::Unsupported => write!(
+                f,
+                ": unsupported file type (expected .txt, .jsonl, .jsonl.gz, .jsonl.zst, .html, .warc, .warc.gz, .wet, .wet.gz)"
+            ),
+            ErrorKind::Truncated => write!(f, ": truncated record"),
+            ErrorKind::BadRecord(e) => write!(f, ": {e}"),
+            ErrorKind::NoText => write!(f, ": no text in the record"),
         }
     }
 }

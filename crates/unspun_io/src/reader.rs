@@ -1,5 +1,6 @@
 use crate::document::Document;
 use crate::error::{ErrorKind, ReadError};
+use crate::warc::{WarcKind, WarcRecords};
 use serde::Deserialize;
 use std::collections::VecDeque;
 use std::fs::File;
@@ -89,13 +90,26 @@ impl Iterator for InputReader {
 }
 
 fn one_err(file: String, line: Option<u64>, kind: ErrorKind) -> Records {
-    Box::new(std::iter::once(Err(ReadError { file, line, kind })))
+    Box::new(std::iter::once(Err(ReadError { file, line, offset: None, kind })))
 }
 
 fn is_supported(name: &str) -> bool {
-    [".txt", ".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".html", ".htm", ".html.gz", ".htm.gz"]
-        .iter()
-        .any(|e| name.to_lowercase().ends_with(e))
+    let lower = name.to_lowercase();
+    warc_kind(&lower).is_some()
+        || [".txt", ".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".html", ".htm", ".html.gz", ".htm.gz"]
+            .iter()
+            .any(|e| lower.ends_with(e))
+}
+
+/// Web archives by name: `.warc` / `.warc.gz` hold pages, `.wet` / `.wet.gz` (`.warc.wet.gz`) their text.
+fn warc_kind(lower: &str) -> Option<WarcKind> {
+    if lower.ends_with(".wet") || lower.ends_with(".wet.gz") {
+        Some(WarcKind::Wet)
+    } else if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
+        Some(WarcKind::Warc)
+    } else {
+        None
+    }
 }
 
 /// Files below `dir` that unspun reads, sorted so runs are reproducible. Other files in a directory
@@ -132,6 +146,9 @@ fn open_file(p: &Path, name: String, opts: &ReaderOptions) -> Records {
     if lower.ends_with(".txt") {
         return txt_records(file, name, opts);
     }
+    if let Some(kind) = warc_kind(&lower) {
+        return Box::new(WarcRecords::new(file, name, kind, opts));
+    }
     if lower.ends_with(".html") || lower.ends_with(".htm") || lower.ends_with(".html.gz") || lower.ends_with(".htm.gz")
     {
         return html_record(file, name, lower.ends_with(".gz"), opts);
@@ -155,9 +172,13 @@ fn open_file(p: &Path, name: String, opts: &ReaderOptions) -> Records {
 pub(crate) fn parse_header(first_line: &str) -> Option<(String, Option<String>)> {
     let rest = first_line.trim().strip_prefix("date ")?;
     let (date, section) = rest.split_once(' ').map_or((rest, None), |(d, s)| (d, Some(s.trim())));
-    let b = date.as_bytes();
-    let ok = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && date.chars().filter(|c| c.is_ascii_digit()).count() == 8;
-    ok.then(|| (date.to_string(), section.filter(|s| !s.is_empty()).map(str::to_string)))
+    is_day(date).then(|| (date.to_string(), section.filter(|s| !s.is_empty()).map(str::to_string)))
+}
+
+/// `YYYY-MM-DD`.
+pub(crate) fn is_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && s.chars().filter(|c| c.is_ascii_digit()).count() == 8
 }
 
 fn txt_records(file: File, name: String, opts: &ReaderOptions) -> Records {
@@ -219,12 +240,27 @@ fn html_record(file: File, name: String, gz: bool, opts: &ReaderOptions) -> Reco
     if bytes.len() as u64 > limit {
         return one_err(name, None, ErrorKind::RecordTooLarge { bytes: limit });
     }
-    let html = unspun_extract::decode_html(&bytes, None);
-    let doc = Document::from_html(name.clone(), &html, None, name);
-    if doc.text.trim().is_empty() {
-        return one_err(doc.id, None, ErrorKind::MissingText);
+    match html_document(name.clone(), &bytes, None, None, name.clone()) {
+        Ok(doc) => Box::new(std::iter::once(Ok(doc))),
+        Err(kind) => one_err(name, None, kind),
     }
-    Box::new(std::iter::once(Ok(doc)))
+}
+
+/// A document from the bytes of an HTML page (an `.html` file, a WARC record's payload): the charset from
+/// `content_type` (an HTTP `Content-Type` value), else the page's BOM, meta tags or content.
+pub(crate) fn html_document(
+    id: String,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: Option<String>,
+    origin: String,
+) -> Result<Document, ErrorKind> {
+    let html = unspun_extract::decode_html(bytes, content_type);
+    let doc = Document::from_html(id, &html, url, origin);
+    if doc.text.trim().is_empty() {
+        return Err(ErrorKind::NoText);
+    }
+    Ok(doc)
 }
 
 /// Drop a trailing `###` end marker (and the white space around it); the text before it keeps its
@@ -274,7 +310,7 @@ impl JsonlRecords {
     }
 
     fn err(&self, kind: ErrorKind) -> ReadError {
-        ReadError { file: self.file.clone(), line: Some(self.line), kind }
+        ReadError { file: self.file.clone(), line: Some(self.line), offset: None, kind }
     }
 
     /// Read one line into `buf` without ever holding more than `limit` bytes of it.
