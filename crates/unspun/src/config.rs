@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use unspun_cluster::StoryParams;
 use unspun_fingerprint::FingerprintParams;
 
 /// Everything that changes what a scan finds. Fingerprint parameters are stored in the index and must
@@ -16,6 +17,8 @@ pub struct Config {
     pub min_anchor_hits: u32,
     /// Signals that can be switched off to measure what each one carries (`scan --without`).
     pub signals: Signals,
+    /// Story grouping: thresholds, date window, postings.
+    pub story: StoryParams,
 }
 
 /// The rewrite-robust signals on top of exact shingles.
@@ -27,11 +30,13 @@ pub struct Signals {
     pub entities: bool,
     /// Sentence alignment: rewrites, translations, copied sentences.
     pub alignment: bool,
+    /// Event terms: independent reports of one event grouped into stories.
+    pub stories: bool,
 }
 
 impl Default for Signals {
     fn default() -> Self {
-        Signals { skeleton: true, entities: true, alignment: true }
+        Signals { skeleton: true, entities: true, alignment: true, stories: true }
     }
 }
 
@@ -44,6 +49,7 @@ impl Default for Config {
             max_posting: 200,
             min_anchor_hits: 2,
             signals: Signals::default(),
+            story: StoryParams::default(),
         }
     }
 }

@@ -46,7 +46,10 @@ pub struct Summary {
     pub skipped: BTreeMap<String, usize>,
     pub candidates: usize,
     pub verified_links: usize,
+    /// Pairs linked as independent reports of one event.
+    pub story_links: usize,
     pub families: usize,
+    pub stories: usize,
     pub pairs: usize,
     pub empty_after_cleaning: usize,
     /// Seconds per stage (wall and process CPU), keyed `<stage>_s` and `<stage>_cpu_s`.
@@ -294,7 +297,7 @@ impl Engine {
                     Some((a, b, d, info))
                 })
                 .collect();
-            let links = keep_mutual_best_translations(links);
+            let mut links = keep_mutual_best_translations(links);
             summary.verified_links += links.len();
             if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
                 let lines = dbg.into_inner().unwrap_or_default();
@@ -303,24 +306,68 @@ impl Engine {
             record("verify", &t);
 
             let t = StageTimer::start();
+            let mut events = if self.cfg.signals.stories {
+                let preps: Vec<&Prepared> = live.iter().map(|l| &l.prep).collect();
+                // The later document of a copy link within the batch, or the new one of a link to the
+                // index, is the copy.
+                let mut copies = vec![false; live.len()];
+                for (a, b, ..) in &links {
+                    match (a, b) {
+                        (DocRef::New(i), DocRef::New(j)) => copies[*i.max(j)] = true,
+                        (DocRef::New(i), DocRef::Indexed(_)) | (DocRef::Indexed(_), DocRef::New(i)) => {
+                            copies[*i] = true
+                        }
+                        _ => {}
+                    }
+                }
+                let sb = crate::story::story_batch(&self.cfg.story, self.index.as_ref(), &preps, &copies)?;
+                let copies: HashSet<(DocRef, DocRef)> = links.iter().flat_map(|l| [(l.0, l.1), (l.1, l.0)]).collect();
+                for (a, b, s) in sb.links {
+                    if copies.contains(&(a, b)) {
+                        continue;
+                    }
+                    summary.story_links += 1;
+                    let score = s as f64;
+                    let relation = crate::Relation::SameStory;
+                    let d = Decision { relation, score, reason: "the same event in other words (event terms)" };
+                    let info = LinkInfo {
+                        relation,
+                        score,
+                        evidence: Vec::new(),
+                        jaccard: 0.0,
+                        containment: 0.0,
+                        unquoted: 0.0,
+                    };
+                    links.push((a, b, d, info));
+                }
+                sb.events
+            } else {
+                vec![None; live.len()]
+            };
+            record("stories", &t);
+
+            let t = StageTimer::start();
             if let Some(index) = &self.index {
                 let batch = Batch {
                     docs: live
                         .iter()
-                        .map(|l| NewDoc {
+                        .zip(events.iter_mut())
+                        .map(|(l, ev)| NewDoc {
                             record: DocRecord::new(
                                 l.doc.id.clone(),
                                 &l.doc.text,
                                 l.doc.url.clone(),
                                 l.doc.date.clone(),
                                 l.doc.title.clone(),
-                                l.doc.lang.clone(),
+                                // The detected language, so that a later scan need not detect it again.
+                                l.prep.lang.clone(),
                                 l.prep.content_hash,
                                 l.prep.spans.clone(),
                             ),
                             signature: l.prep.signature.clone(),
                             band_keys: l.prep.band_keys.clone(),
                             anchors: l.prep.anchors.iter().chain(&l.prep.entity_anchors).copied().collect(),
+                            event: ev.take(),
                         })
                         .collect(),
                     links: links
@@ -370,7 +417,8 @@ impl Engine {
         let near_dup_wall: f64 = ["prepare_s", "candidates_s", "verify_s"].iter().filter_map(|k| timings.get(*k)).sum();
         timings.insert("near_dup_s".into(), near_dup_wall);
         summary.timings = timings;
-        summary.families = report.clusters.iter().map(|c| c.families.len()).sum();
+        summary.families = report.clusters.iter().flat_map(|c| &c.families).filter(|f| f.members.len() > 1).count();
+        summary.stories = report.clusters.len();
         summary.pairs = report.pairs.len();
         Ok(ScanOutcome { pairs: report.pairs, clusters: report.clusters, corpus: report.corpus, summary })
     }
@@ -493,31 +541,13 @@ impl Engine {
     }
 
     /// The families of the given indexed documents, read back from the index.
-    fn graph_from_index(&self, index: &Index, seeds: &[u64]) -> Result<Graph, EngineError> {
+    pub(crate) fn graph_from_index(&self, index: &Index, seeds: &[u64]) -> Result<Graph, EngineError> {
         let (nodes, edges) = index.components(seeds)?;
         let recs = index.docs(&nodes)?;
         let pos: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
         let mut graph = Graph::default();
-        let prepared: Vec<Option<NodeInfo>> = recs
-            .into_par_iter()
-            .map(|rec| {
-                let rec = rec?;
-                let text = rec.text()?;
-                let prep = self.prepare_stored(&rec, &text);
-                let doc = Document {
-                    id: rec.id.clone(),
-                    text,
-                    url: rec.url.clone(),
-                    date: rec.date.clone(),
-                    section: None,
-                    lang: rec.lang.clone(),
-                    title: rec.title.clone(),
-                    origin: String::new(),
-                    article: None,
-                };
-                Some(NodeInfo::from_live(&doc, &prep))
-            })
-            .collect();
+        let prepared: Vec<Option<NodeInfo>> =
+            recs.into_par_iter().map(|rec| rec.and_then(|rec| NodeInfo::from_record(&rec))).collect();
         // Documents that failed to load are left out of the report rather than failing the scan;
         // `unspun index check` reports them.
         let mut remap = vec![usize::MAX; nodes.len()];
@@ -613,6 +643,27 @@ pub(crate) fn cleaned_text(text: &str, spans: &[(u32, u32)]) -> String {
 }
 
 impl NodeInfo {
+    /// What the report needs of an indexed document, without re-deriving its fingerprints.
+    pub(crate) fn from_record(rec: &DocRecord) -> Option<NodeInfo> {
+        let text = rec.text()?;
+        let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
+        let mut tokens = Vec::new();
+        for s in &spans {
+            unspun_text::tokenize_range(&text, s.clone(), &mut tokens);
+        }
+        Some(NodeInfo {
+            id: rec.id.clone(),
+            url: rec.url.clone(),
+            date: rec.date.clone(),
+            date_key: rec.date.as_deref().and_then(unspun_cluster::parse_date),
+            wire: crate::prepare::wire_of(&text, &spans),
+            length: tokens.len(),
+            cleaned: Arc::from(cleaned_text(&text, &rec.spans)),
+            title: rec.title.clone(),
+            lang: rec.lang.clone(),
+        })
+    }
+
     pub(crate) fn from_live(doc: &Document, prep: &Prepared) -> NodeInfo {
         NodeInfo {
             id: doc.id.clone(),
@@ -622,6 +673,8 @@ impl NodeInfo {
             wire: prep.wire,
             length: prep.tokens.len(),
             cleaned: Arc::from(cleaned_text(&doc.text, &prep.spans)),
+            title: doc.title.clone(),
+            lang: prep.lang.clone(),
         }
     }
 }

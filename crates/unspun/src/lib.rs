@@ -10,7 +10,7 @@
 //! | normalise and tokenise with offsets | [`unspun_text`] |
 //! | shingles, MinHash, LSH, anchors | [`unspun_fingerprint`] |
 //! | verify and align candidate pairs | [`unspun_align`] |
-//! | families and originals | [`unspun_cluster`] |
+//! | families, originals, stories | [`unspun_cluster`] |
 //! | persistent index | [`unspun_index`] |
 
 mod config;
@@ -19,6 +19,8 @@ mod engine;
 mod explain;
 mod prepare;
 mod report;
+mod stories;
+mod story;
 pub mod timing;
 
 pub use config::{Config, Signals};
@@ -26,6 +28,8 @@ pub use decide::{decide, Decision, Relation};
 pub use engine::{Engine, EngineError, Observer, ScanOutcome, SilentObserver, Summary};
 pub use explain::{AlignedSentences, ExplainedDoc, Explanation};
 pub use prepare::{prepare, Prepared};
+pub use stories::{StoryDoc, StoryView};
+pub use unspun_cluster::StoryParams;
 pub use unspun_extract as extract;
 pub use unspun_index as index;
 pub use unspun_io as io;

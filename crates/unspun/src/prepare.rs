@@ -33,6 +33,8 @@ pub struct Prepared {
     pub content_hash: u64,
     pub wire: u8,
     pub date: Option<DateKey>,
+    /// Event terms with their weights before corpus statistics (story grouping).
+    pub event: Vec<(unspun_fingerprint::Term, f32)>,
 }
 
 impl Prepared {
@@ -55,6 +57,20 @@ const SKELETON_WINDOW: usize = 6;
 const ENTITY_N: usize = 2;
 
 const LANG_SAMPLE_BYTES: usize = 400;
+
+/// Wire credit of a document: the dateline sits at the start of the article, not of the page, so
+/// look past the furniture.
+pub(crate) fn wire_of(text: &str, spans: &[Range<usize>]) -> u8 {
+    let mut head = String::new();
+    for s in spans {
+        if head.len() >= 600 {
+            break;
+        }
+        head.push_str(&text[s.clone()]);
+        head.push('\n');
+    }
+    wire_evidence(&head)
+}
 
 /// Language of the article text (whatlang), when the detector is confident.
 ///
@@ -158,15 +174,6 @@ pub fn prepare(
         anchors.dedup();
         (sig, bands, anchors)
     };
-    // The dateline sits at the start of the article, not of the page: look past the furniture.
-    let mut head = String::new();
-    for s in spans {
-        if head.len() >= 600 {
-            break;
-        }
-        head.push_str(&text[s.clone()]);
-        head.push('\n');
-    }
     // Sentences and the language serve only the alignment: a near-duplicate-only run skips them.
     let (sentences, entities, lang) = if cfg.signals.alignment {
         let mut sent_spans = Vec::new();
@@ -178,7 +185,9 @@ pub fn prepare(
     } else {
         (Sentences::default(), Sentences::default(), lang.map(str::to_string))
     };
+    let event = if cfg.signals.stories { unspun_fingerprint::event_terms(text, &tokens) } else { Vec::new() };
     Prepared {
+        event,
         sentences,
         entities,
         lang,
@@ -192,7 +201,7 @@ pub fn prepare(
         entity_anchors,
         entity_set,
         content_hash: hash_bytes(text.as_bytes()),
-        wire: wire_evidence(&head),
+        wire: wire_of(text, spans),
         date: date.and_then(parse_date),
     }
 }

@@ -1,10 +1,11 @@
-//! From verified links to the run files: families (union-find), their originals, the pairs with
-//! evidence and sources, and the deduplicated corpus.
+//! From verified links to the run files: families (union-find over copy links), their originals,
+//! stories (union-find over copy and same-story links) with summaries, the pairs with evidence and
+//! sources, and the deduplicated corpus.
 use crate::decide::Relation;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use unspun_cluster::{pick_original, DateKey, OriginEvidence, UnionFind};
-use unspun_io::output::{ClusterOut, CorpusOut, EvidenceOut, FamilyOut, PairOut};
+use unspun_cluster::{compare_dates, pick_original, DateKey, OriginEvidence, UnionFind};
+use unspun_io::output::{ClusterOut, CorpusOut, EvidenceOut, FamilyOut, PairOut, StorySummary};
 
 pub(crate) struct NodeInfo {
     pub id: String,
@@ -14,6 +15,8 @@ pub(crate) struct NodeInfo {
     pub wire: u8,
     pub length: usize,
     pub cleaned: Arc<str>,
+    pub title: Option<String>,
+    pub lang: Option<String>,
 }
 
 pub(crate) struct LinkInfo {
@@ -45,43 +48,135 @@ fn evidence_of(n: &NodeInfo) -> OriginEvidence<'_> {
     OriginEvidence { id: &n.id, date: n.date_key, wire: n.wire, length: n.length }
 }
 
+/// Story id: stable across runs and independent of the order documents were indexed in, derived
+/// from the smallest document id of the story (it changes only when stories merge).
+pub(crate) fn story_id(smallest_doc_id: &str) -> String {
+    format!("s{:012x}", unspun_text::hash_bytes(smallest_doc_id.as_bytes()) >> 16)
+}
+
+/// First line of a text, cut at a word boundary near `max` characters.
+pub(crate) fn headline(text: &str, max: usize) -> String {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    // A capture's `date YYYY-MM-DD` marker is not part of the headline.
+    let line = match line.strip_prefix("date ") {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            rest.split_once(' ').map_or("", |(_, r)| r).trim_start()
+        }
+        _ => line,
+    };
+    if line.chars().count() <= max {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).to_string();
+    format!("{cut}…")
+}
+
+fn summarize(g: &Graph, members: &[usize], families: &[(usize, Vec<usize>)]) -> StorySummary {
+    let in_story: HashSet<usize> = members.iter().copied().collect();
+    // The most central document: the largest sum of link scores inside the story.
+    let mut centrality: HashMap<usize, f64> = HashMap::new();
+    for (a, b, l) in &g.edges {
+        if in_story.contains(a) && in_story.contains(b) {
+            let w = if l.relation == Relation::SameStory { l.score } else { 1.0 };
+            *centrality.entry(*a).or_default() += w;
+            *centrality.entry(*b).or_default() += w;
+        }
+    }
+    let central = members
+        .iter()
+        .copied()
+        .max_by(|x, y| {
+            let (cx, cy) = (centrality.get(x).unwrap_or(&0.0), centrality.get(y).unwrap_or(&0.0));
+            cx.total_cmp(cy).then_with(|| g.nodes[*y].id.cmp(&g.nodes[*x].id))
+        })
+        .unwrap_or(members[0]);
+    let node = &g.nodes[central];
+    let title = match node.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => headline(t, 160),
+        None => headline(&node.cleaned, 160),
+    };
+    let mut dates: Vec<(DateKey, &str)> =
+        members.iter().filter_map(|&i| Some((g.nodes[i].date_key?, g.nodes[i].date.as_deref()?))).collect();
+    dates.sort_by(|a, b| compare_dates(a.0, b.0).then(a.1.cmp(b.1)));
+    let mut outlets: Vec<String> = members
+        .iter()
+        .filter_map(|&i| g.nodes[i].url.as_deref().and_then(unspun_io::host_of).map(String::from))
+        .collect();
+    outlets.sort();
+    outlets.dedup();
+    let mut languages: Vec<String> = members.iter().filter_map(|&i| g.nodes[i].lang.clone()).collect();
+    languages.sort();
+    languages.dedup();
+    StorySummary {
+        title,
+        first_date: dates.first().map(|d| d.1.to_string()),
+        last_date: dates.last().map(|d| d.1.to_string()),
+        outlets,
+        languages,
+        copies: members.len() - families.len(),
+        reports: families.len(),
+    }
+}
+
 pub(crate) fn build_report(g: &Graph) -> Report {
     let n = g.nodes.len();
-    let mut uf = UnionFind::new(n);
+    // Families join copies only; stories join families through same-story links.
+    let mut fam = UnionFind::new(n);
+    let mut story = UnionFind::new(n);
     for (a, b, l) in &g.edges {
         if l.relation != Relation::SameStory {
-            uf.union(*a, *b);
+            fam.union(*a, *b);
         }
+        story.union(*a, *b);
     }
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..n {
-        members.entry(uf.find(i)).or_default().push(i);
+        members.entry(fam.find(i)).or_default().push(i);
     }
     let mut original: HashMap<usize, usize> = HashMap::new();
     for (&root, m) in &members {
         let ev: Vec<OriginEvidence<'_>> = m.iter().map(|&i| evidence_of(&g.nodes[i])).collect();
         original.insert(root, m[pick_original(&ev)]);
     }
+    let mut story_members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for i in 0..n {
+        story_members.entry(story.find(i)).or_default().push(i);
+    }
 
-    // Families in the order their first input document came, so output follows input.
+    // Stories in the order their first input document came, so output follows input.
     let mut clusters = Vec::new();
-    let mut done = std::collections::HashSet::new();
+    let mut done = HashSet::new();
     for &i in &g.inputs {
-        let root = uf.find(i);
+        let root = story.find(i);
         if !done.insert(root) {
             continue;
         }
-        let m = &members[&root];
-        if m.len() < 2 {
+        let sm = &story_members[&root];
+        if sm.len() < 2 {
             continue;
         }
-        let mut ids: Vec<String> = m.iter().map(|&j| g.nodes[j].id.clone()).collect();
-        ids.sort();
-        clusters.push(ClusterOut {
-            story: format!("c{}", clusters.len() + 1),
-            docs: ids.clone(),
-            families: vec![FamilyOut { original: g.nodes[original[&root]].id.clone(), members: ids }],
-        });
+        let mut fams: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut seen_fam = HashSet::new();
+        for &j in sm {
+            let fr = fam.find(j);
+            if seen_fam.insert(fr) {
+                fams.push((fr, members[&fr].clone()));
+            }
+        }
+        let ids_of = |m: &[usize]| -> Vec<String> {
+            let mut ids: Vec<String> = m.iter().map(|&j| g.nodes[j].id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        let mut families: Vec<FamilyOut> = fams
+            .iter()
+            .map(|(fr, m)| FamilyOut { original: g.nodes[original[fr]].id.clone(), members: ids_of(m) })
+            .collect();
+        // Biggest families first, then by original: a stable order whatever the scan order.
+        families.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then_with(|| x.original.cmp(&y.original)));
+        let docs = ids_of(sm);
+        clusters.push(ClusterOut { story: story_id(&docs[0]), summary: Some(summarize(g, sm, &fams)), docs, families });
     }
 
     let mut pairs: Vec<PairOut> = g
@@ -89,20 +184,23 @@ pub(crate) fn build_report(g: &Graph) -> Report {
         .iter()
         .map(|(a, b, l)| {
             let (na, nb) = (&g.nodes[*a], &g.nodes[*b]);
-            let fam_orig = original[&uf.find(*a)];
-            let source = if fam_orig == *a || fam_orig == *b {
-                fam_orig
+            let fam_orig = original[&fam.find(*a)];
+            let source = if l.relation == Relation::SameStory {
+                None
+            } else if fam_orig == *a || fam_orig == *b {
+                Some(fam_orig)
             } else if pick_original(&[evidence_of(na), evidence_of(nb)]) == 0 {
-                *a
+                Some(*a)
             } else {
-                *b
+                Some(*b)
             };
+            let copy = l.relation != Relation::SameStory;
             PairOut {
                 a: na.id.clone(),
                 b: nb.id.clone(),
                 relation: l.relation.as_str().into(),
                 score: round3(l.score),
-                source: Some(g.nodes[source].id.clone()),
+                source: source.map(|s| g.nodes[s].id.clone()),
                 evidence: l
                     .evidence
                     .iter()
@@ -112,8 +210,8 @@ pub(crate) fn build_report(g: &Graph) -> Report {
                         similarity: round3(*s as f64),
                     })
                     .collect(),
-                jaccard: Some(round3(l.jaccard as f64)),
-                containment: Some(round3(l.containment as f64)),
+                jaccard: copy.then(|| round3(l.jaccard as f64)),
+                containment: copy.then(|| round3(l.containment as f64)),
             }
         })
         .collect();
@@ -123,7 +221,7 @@ pub(crate) fn build_report(g: &Graph) -> Report {
         .inputs
         .iter()
         .map(|&i| {
-            let root = uf.find(i);
+            let root = fam.find(i);
             let orig = original[&root];
             let size = members[&root].len();
             if orig == i {

@@ -46,6 +46,12 @@ enum Cmd {
     /// Show why two indexed documents are (or are not) related: the aligned passages side by side,
     /// differing words marked, the relation, the scores and the rule that decided.
     Explain(ExplainArgs),
+    /// List the stories of the index: each group of documents about one event, with its title,
+    /// dates, outlets, languages and counts of independent reports and copies.
+    Stories(StoriesArgs),
+    /// Show one story (by story id, or by the id of any of its documents): its copy families with
+    /// their originals, its independent reports, and its timeline.
+    Story(StoryArgs),
     /// Inspect the index.
     Index {
         #[command(subcommand)]
@@ -55,7 +61,7 @@ enum Cmd {
 
 #[derive(Args)]
 struct InputArgs {
-    /// Files or directories (.txt, .jsonl, .jsonl.gz, .jsonl.zst; directories recursively); `-` reads JSONL from stdin.
+    /// Files or directories (.txt, .html/.htm[.gz], .jsonl[.gz,.zst], .warc[.gz], .wet[.gz]; directories recursively); `-` reads JSONL from stdin.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Stop at the first record that cannot be read (default: skip it and count it in the summary).
@@ -95,8 +101,14 @@ struct ScanArgs {
     /// Documents processed and committed together.
     #[arg(long, default_value_t = 4096)]
     batch_size: usize,
-    /// Switch signals off to measure what each carries: skeleton, entities, alignment (comma-separated).
-    #[arg(long, value_delimiter = ',', value_parser = ["skeleton", "entities", "alignment"])]
+    /// Event-term cosine at which two documents are reports of one story.
+    #[arg(long, default_value_t = unspun::StoryParams::default().threshold)]
+    story_threshold: f32,
+    /// Dated documents further apart than this many days are never one story.
+    #[arg(long, default_value_t = unspun::StoryParams::default().window_days)]
+    story_window_days: i64,
+    /// Switch signals off to measure what each carries: skeleton, entities, alignment, stories (comma-separated).
+    #[arg(long, value_delimiter = ',', value_parser = ["skeleton", "entities", "alignment", "stories"])]
     without: Vec<String>,
 }
 
@@ -105,6 +117,31 @@ struct ExtractArgs {
     #[command(flatten)]
     input: InputArgs,
     /// One JSON object a line: {"id", "text", "spans"}, spans as character offsets into the input text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct StoriesArgs {
+    /// Index file [default: as for scan].
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// One JSON object a line, as in clusters.jsonl.
+    #[arg(long)]
+    json: bool,
+    /// Stories with fewer documents are not listed.
+    #[arg(long, default_value_t = 2)]
+    min_docs: usize,
+}
+
+#[derive(Args)]
+struct StoryArgs {
+    /// A story id (as `unspun stories` lists them) or the id of any document of the story.
+    id: String,
+    /// Index file [default: as for scan].
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// The story as one JSON object: its clusters.jsonl line, `timeline` and `links`.
     #[arg(long)]
     json: bool,
 }
@@ -195,9 +232,18 @@ fn scan(a: ScanArgs) -> Result<()> {
     let start = Instant::now();
     let bars = Bars::new(a.quiet);
     let off = |s: &str| a.without.iter().any(|w| w == s);
-    let signals =
-        unspun::Signals { skeleton: !off("skeleton"), entities: !off("entities"), alignment: !off("alignment") };
-    let cfg = Config { clean: !a.raw, batch_size: a.batch_size, signals, ..Config::default() };
+    let signals = unspun::Signals {
+        skeleton: !off("skeleton"),
+        entities: !off("entities"),
+        alignment: !off("alignment"),
+        stories: !off("stories"),
+    };
+    let story = unspun::StoryParams {
+        threshold: a.story_threshold,
+        window_days: a.story_window_days,
+        ..unspun::StoryParams::default()
+    };
+    let cfg = Config { clean: !a.raw, batch_size: a.batch_size, signals, story, ..Config::default() };
     let index_path = if a.no_index { None } else { Some(a.index.clone().unwrap_or_else(default_index)) };
     let engine = Engine::new(cfg, index_path.as_deref()).context("cannot open the index")?;
     let t = unspun::timing::StageTimer::start();
@@ -386,6 +432,94 @@ fn explain(a: ExplainArgs) -> Result<()> {
     Ok(())
 }
 
+fn open_existing(index: Option<PathBuf>) -> Result<Engine> {
+    let p = index.unwrap_or_else(default_index);
+    if !p.exists() {
+        bail!("no index at {} (scan the documents first)", p.display());
+    }
+    Ok(Engine::new(Config::default(), Some(&p))?)
+}
+
+fn date_span(s: &unspun::io::output::StorySummary) -> String {
+    match (&s.first_date, &s.last_date) {
+        (Some(a), Some(b)) if a != b => format!("{a}..{b}"),
+        (Some(a), _) => a.clone(),
+        _ => "undated".into(),
+    }
+}
+
+fn stories(a: StoriesArgs) -> Result<()> {
+    use std::io::Write;
+    let engine = open_existing(a.index)?;
+    let mut out = std::io::stdout().lock();
+    for c in engine.stories()?.into_iter().filter(|c| c.docs.len() >= a.min_docs) {
+        if a.json {
+            serde_json::to_writer(&mut out, &c)?;
+            writeln!(out)?;
+            continue;
+        }
+        let s = c.summary.clone().unwrap_or_default();
+        writeln!(
+            out,
+            "{}  {:>3} docs  {:>3} reports  {:>3} copies  {:<21}  {:<8}  {}",
+            c.story,
+            c.docs.len(),
+            s.reports,
+            s.copies,
+            date_span(&s),
+            s.languages.join(","),
+            s.title
+        )?;
+    }
+    Ok(())
+}
+
+fn story(a: StoryArgs) -> Result<()> {
+    let engine = open_existing(a.index)?;
+    let Some(v) = engine.story(&a.id)? else { bail!("no story or document with id {:?} in the index", a.id) };
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let s = v.cluster.summary.clone().unwrap_or_default();
+    println!("story {}: {}", v.cluster.story, s.title);
+    println!(
+        "{} documents: {} independent reports, {} copies; {}; languages {}; outlets {}",
+        v.cluster.docs.len(),
+        s.reports,
+        s.copies,
+        date_span(&s),
+        if s.languages.is_empty() { "unknown".into() } else { s.languages.join(", ") },
+        if s.outlets.is_empty() { "unknown".into() } else { s.outlets.join(", ") }
+    );
+    let families: Vec<_> = v.cluster.families.iter().filter(|f| f.members.len() > 1).collect();
+    if !families.is_empty() {
+        println!("\ncopy families:");
+        for f in families {
+            let copies: Vec<&str> = f.members.iter().filter(|m| **m != f.original).map(String::as_str).collect();
+            println!("  original {} <- {}", f.original, copies.join(", "));
+        }
+    }
+    let reports: Vec<&str> =
+        v.cluster.families.iter().filter(|f| f.members.len() == 1).map(|f| f.original.as_str()).collect();
+    if !reports.is_empty() {
+        println!("\nindependent reports: {}", reports.join(", "));
+    }
+    println!("\ntimeline:");
+    for d in &v.timeline {
+        println!(
+            "  {:<10}  {:<8}  {}  [{}{}]  {}",
+            d.date.as_deref().map(|x| x.get(..10).unwrap_or(x)).unwrap_or("undated"),
+            d.role,
+            d.id,
+            d.outlet.as_deref().unwrap_or("-"),
+            d.lang.as_deref().map(|l| format!(", {l}")).unwrap_or_default(),
+            d.headline
+        );
+    }
+    Ok(())
+}
+
 fn index_cmd(cmd: IndexCmd) -> Result<()> {
     match cmd {
         IndexCmd::Check { index } => {
@@ -414,6 +548,8 @@ fn main() -> ExitCode {
         Cmd::Scan(a) => scan(a),
         Cmd::Extract(a) => extract(a),
         Cmd::Explain(a) => explain(a),
+        Cmd::Stories(a) => stories(a),
+        Cmd::Story(a) => story(a),
         Cmd::Index { cmd } => index_cmd(cmd),
     };
     match r {

@@ -1,45 +1,10 @@
 //! End-to-end tests of the `unspun` binary on the demo corpus (written for this repo), on bad input,
 //! and on the persistent index (idempotence, incremental scans, a SIGKILL in the middle of a write).
 
-use assert_cmd::Command;
+mod common;
+
+use common::{demo, read_jsonl, repo, scan, shared, unspun};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
-}
-
-fn shared() -> PathBuf {
-    let p = repo().join("../shared");
-    assert!(p.exists(), "the shared data folder must sit beside the checkout: {}", p.display());
-    p
-}
-
-fn unspun() -> Command {
-    let mut c = Command::cargo_bin("unspun").unwrap();
-    c.current_dir(repo());
-    c
-}
-
-fn read_jsonl(p: &Path) -> Vec<Value> {
-    std::fs::read_to_string(p)
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn demo(name: &str) -> String {
-    format!("examples/demo/{name}")
-}
-
-/// Scan the demo corpus and return (pairs, clusters, summary).
-fn scan(args: &[&str], out: &Path) -> (Vec<Value>, Vec<Value>, Value) {
-    let o = unspun().arg("scan").args(args).arg("--out").arg(out).args(["--json", "-q"]).output().unwrap();
-    assert!(o.status.success(), "scan failed: {}", String::from_utf8_lossy(&o.stderr));
-    let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
-    (read_jsonl(&out.join("pairs.jsonl")), read_jsonl(&out.join("clusters.jsonl")), summary)
-}
 
 fn family_of<'a>(clusters: &'a [Value], id: &str) -> Option<&'a Value> {
     clusters

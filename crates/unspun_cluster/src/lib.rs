@@ -1,7 +1,9 @@
-//! Grouping: copy families from verified links, and the likely original of each family.
+//! Grouping: copy families from verified links, the likely original of each family, and stories.
 
 mod origin;
+pub mod story;
 mod unionfind;
 
 pub use origin::{compare_dates, parse_date, pick_original, wire_evidence, DateKey, OriginEvidence};
+pub use story::StoryParams;
 pub use unionfind::UnionFind;

@@ -7,6 +7,11 @@
 //!   `window + n - 1` tokens that two texts share yields a shared anchor, so a truncated copy or a copy
 //!   inside other page furniture is found even when its Jaccard similarity is low (containment).
 
+mod event;
+
+pub use event::{
+    dequantize_weight, event_terms, is_pair, posting_terms, quantize_weight, Term, TermKind, MAX_EVENT_TERMS, PAIR_BIT,
+};
 use serde::{Deserialize, Serialize};
 
 /// Parameters that must match between a signature and the index that stores it.

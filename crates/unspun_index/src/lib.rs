@@ -10,7 +10,9 @@
 //! other parameters is an error rather than silently useless signatures.
 
 mod error;
+mod events;
 mod store;
 
 pub use error::IndexError;
+pub use events::EventDoc;
 pub use store::{Batch, DocRecord, DocRef, Index, IndexStats, LinkRecord, NewDoc, NewLink, FORMAT_VERSION};

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever a table's layout or a record's encoding changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
@@ -90,6 +90,8 @@ pub struct NewDoc {
     pub signature: Vec<u32>,
     pub band_keys: Vec<u64>,
     pub anchors: Vec<u64>,
+    /// Event terms for story grouping (none when stories are off).
+    pub event: Option<crate::EventDoc>,
 }
 
 /// A link in batch terms; `evidence` offsets are into `a`'s and `b`'s texts in that order.
@@ -120,8 +122,8 @@ pub struct IndexStats {
 }
 
 pub struct Index {
-    db: Database,
-    path: PathBuf,
+    pub(crate) db: Database,
+    pub(crate) path: PathBuf,
 }
 
 type R<T> = Result<T, IndexError>;
@@ -152,7 +154,7 @@ impl Index {
         &self.path
     }
 
-    fn err<E: Into<redb::Error>>(&self, e: E) -> IndexError {
+    pub(crate) fn err<E: Into<redb::Error>>(&self, e: E) -> IndexError {
         db_err(&self.path, e)
     }
 
@@ -192,6 +194,7 @@ impl Index {
             tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
             tx.open_table(LINKS).map_err(|e| self.err(e))?;
             tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
+            self.create_event_tables(&tx)?;
         }
         tx.commit().map_err(|e| self.err(e))
     }
@@ -294,6 +297,7 @@ impl Index {
             let mut links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
             let mut neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
             let mut assigned = Vec::with_capacity(batch.docs.len());
+            let mut events = Vec::new();
             for d in &batch.docs {
                 if let Some(existing) = ids.get(d.record.id.as_str()).map_err(|e| self.err(e))? {
                     // Idempotent: a document already indexed keeps its number and postings.
@@ -317,8 +321,12 @@ impl Index {
                 for &k in &d.anchors {
                     anchors.insert(k, n).map_err(|e| self.err(e))?;
                 }
+                if let Some(ev) = &d.event {
+                    events.push((n, ev));
+                }
                 assigned.push(n);
             }
+            self.write_events(&tx, &events)?;
             let resolve = |r: DocRef| match r {
                 DocRef::Indexed(n) => n,
                 DocRef::New(i) => assigned[i],
@@ -443,6 +451,21 @@ impl Index {
         })
     }
 
+    /// Every document that has at least one link, in number order.
+    pub fn linked_docs(&self) -> R<Vec<u64>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in links.iter().map_err(|e| self.err(e))? {
+            let (k, _) = row.map_err(|e| self.err(e))?;
+            let (a, b) = k.value();
+            out.extend([a, b]);
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
     /// Every indexed document number and id, in number order.
     pub fn all_ids(&self) -> R<Vec<(u64, String)>> {
         let tx = self.db.begin_read().map_err(|e| self.err(e))?;
@@ -471,6 +494,7 @@ mod tests {
             signature: vec![1, 2, 3],
             band_keys: vec![100, 200],
             anchors: vec![7],
+            event: None,
         }
     }
 

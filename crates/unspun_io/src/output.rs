@@ -40,6 +40,28 @@ pub struct ClusterOut {
     pub story: String,
     pub docs: Vec<String>,
     pub families: Vec<FamilyOut>,
+    /// What the story is about, for people reading the file (extra fields SCHEMA.md allows).
+    #[serde(default, flatten, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<StorySummary>,
+}
+
+/// A story at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StorySummary {
+    /// The headline (or lead sentence) of the story's most central document.
+    pub title: String,
+    /// Earliest and latest known publication dates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_date: Option<String>,
+    /// Hosts of the documents' URLs, sorted.
+    pub outlets: Vec<String>,
+    pub languages: Vec<String>,
+    /// Documents that copy, spin or translate another one of the story.
+    pub copies: usize,
+    /// Independent reports: one per copy family, singletons included.
+    pub reports: usize,
 }
 
 /// One line of the deduplicated corpus (`scan --emit-corpus`).

@@ -1,0 +1,158 @@
+//! The story stage of a scan batch: weigh each new document's event terms by the document
+//! frequencies of the index plus the batch, find the documents that share its posted terms (in the
+//! batch and in the index), and link those whose event vectors are close enough and whose dates
+//! allow one event.
+//!
+//! A document's event vector is weighted once, with the frequencies known when it is indexed, and
+//! stored so; later documents are compared with it as stored. That is the one way in which scanning
+//! A then B can differ from scanning A+B: a pair close to the threshold may fall on the other side
+//! when A's vectors were weighted without B's frequencies.
+use crate::prepare::Prepared;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use unspun_cluster::story::{dot, idf, pick_candidates, weigh, within_window};
+use unspun_cluster::{DateKey, StoryParams};
+use unspun_fingerprint::{is_pair, posting_terms, Term};
+use unspun_index::{DocRef, EventDoc, Index, IndexError};
+
+/// What the story stage adds for a batch: the event records to store and the story links found.
+pub(crate) struct StoryBatch {
+    /// Per document of the batch; `None` for copies.
+    pub events: Vec<Option<EventDoc>>,
+    /// (new document, other document, cosine); the other is in the batch or in the index.
+    pub links: Vec<(DocRef, DocRef, f32)>,
+}
+
+const Q: f32 = 65535.0;
+
+/// A unit-length event vector, sorted by term.
+type Vector = Vec<(Term, f32)>;
+
+fn quantize(v: &[(Term, f32)]) -> Vec<(Term, u16)> {
+    v.iter().map(|&(t, w)| (t, (w * Q).round().clamp(0.0, Q) as u16)).filter(|x| x.1 > 0).collect()
+}
+
+fn dequantize(v: &[(Term, u16)]) -> Vec<(Term, f32)> {
+    v.iter().map(|&(t, w)| (t, w as f32 / Q)).collect()
+}
+
+fn day_key(day: Option<i64>) -> Option<DateKey> {
+    day.map(|day| DateKey { day, second: None })
+}
+
+/// Story links of a batch. Documents marked in `copies` (copies of a document of the batch or of
+/// the index) take no part: they join their story through their family, and a wire story
+/// republished a hundred times must not make its own words look common.
+pub(crate) fn story_batch(
+    p: &StoryParams,
+    index: Option<&Index>,
+    batch: &[&Prepared],
+    copies: &[bool],
+) -> Result<StoryBatch, IndexError> {
+    let own: Vec<usize> = (0..batch.len()).collect();
+    // Document frequencies: the index's, plus this batch's.
+    let mut df: HashMap<Term, u64> = HashMap::new();
+    for (i, prep) in batch.iter().enumerate() {
+        for &(t, _) in prep.event.iter().filter(|t| !is_pair(t.0)) {
+            *df.entry(t).or_default() += u64::from(!copies[i]);
+        }
+    }
+    let mut n = copies.iter().filter(|c| !**c).count() as u64;
+    if let Some(index) = index {
+        let mut terms: Vec<Term> = df.keys().copied().collect();
+        terms.sort_unstable();
+        let (n_idx, counts) = index.event_df(&terms)?;
+        n += n_idx;
+        for (t, c) in terms.into_iter().zip(counts) {
+            *df.get_mut(&t).expect("term of the batch") += c;
+        }
+    }
+    let events: Vec<EventDoc> = own
+        .par_iter()
+        .map(|&i| EventDoc {
+            copy: copies[i],
+            day: batch[i].date.map(|d| d.day),
+            terms: quantize(&weigh(&batch[i].event, |t| {
+                idf(n, if is_pair(t) { 1 } else { df.get(&t).copied().unwrap_or(0) })
+            })),
+            postings: posting_terms(&batch[i].event, p.posting_terms),
+        })
+        .collect();
+    let vectors: Vec<Vec<(Term, f32)>> = events.iter().map(|e| dequantize(&e.terms)).collect();
+
+    // In-batch candidates: each pair is counted once, from its lower index.
+    let mut lists: HashMap<Term, Vec<u32>> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        for &t in &e.postings {
+            lists.entry(t).or_default().push(i as u32);
+        }
+    }
+    let in_batch: Vec<Vec<usize>> = (0..events.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut counts: HashMap<u32, u32> = HashMap::new();
+            for t in &events[i].postings {
+                let l = &lists[t];
+                if l.len() > p.max_posting {
+                    continue;
+                }
+                for &j in l.iter().filter(|&&j| j as usize > i) {
+                    *counts.entry(j).or_default() += 1;
+                }
+            }
+            pick_candidates(counts, p).into_iter().map(|j| j as usize).collect()
+        })
+        .collect();
+
+    let mut links: Vec<(DocRef, DocRef, f32)> = in_batch
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, js)| {
+            let (vectors, events) = (&vectors, &events);
+            let own = &own;
+            js.iter().filter_map(move |&j| {
+                if !within_window(day_key(events[i].day), day_key(events[j].day), p.window_days) {
+                    return None;
+                }
+                let s = dot(&vectors[i], &vectors[j]);
+                (s >= p.threshold).then_some((DocRef::New(own[i]), DocRef::New(own[j]), s))
+            })
+        })
+        .collect();
+
+    if let Some(index) = index {
+        let queries: Vec<&[Term]> = events.iter().map(|e| e.postings.as_slice()).collect();
+        let found = index.event_candidates(&queries, p.max_posting)?;
+        let picked: Vec<Vec<u64>> = found.into_iter().map(|c| pick_candidates(c, p)).collect();
+        let mut wanted: Vec<u64> = picked.iter().flatten().copied().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let stored: HashMap<u64, (Option<i64>, Vector)> = wanted
+            .iter()
+            .copied()
+            .zip(index.event_docs(&wanted)?)
+            .filter_map(|(k, e)| e.map(|e| (k, (e.day, dequantize(&e.terms)))))
+            .collect();
+        let found: Vec<(DocRef, DocRef, f32)> = picked
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, ks)| {
+                let (vectors, events, stored, own) = (&vectors, &events, &stored, &own);
+                ks.iter().filter_map(move |k| {
+                    let (day, v) = stored.get(k)?;
+                    if !within_window(day_key(events[i].day), day_key(*day), p.window_days) {
+                        return None;
+                    }
+                    let s = dot(&vectors[i], v);
+                    (s >= p.threshold).then_some((DocRef::New(own[i]), DocRef::Indexed(*k), s))
+                })
+            })
+            .collect();
+        links.extend(found);
+    }
+    let mut out: Vec<Option<EventDoc>> = vec![None; batch.len()];
+    for (e, &i) in events.into_iter().zip(&own) {
+        out[i] = Some(e);
+    }
+    Ok(StoryBatch { events: out, links })
+}

@@ -1,0 +1,146 @@
+//! Stories end to end: independent reports of one event grouped with the copy family they sit
+//! beside (without being called copies), the same stories whether a corpus is scanned at once or
+//! in two batches into one index, and `unspun stories` / `unspun story` over the index.
+
+mod common;
+
+use common::{demo, read_jsonl, scan, shared, unspun};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+const WIRE: &str = "01_northwire_wire.txt";
+const OWN_REPORT: &str = "08_fjordlinetidings_tidal.txt";
+
+fn story_of<'a>(clusters: &'a [Value], id: &str) -> Option<&'a Value> {
+    clusters.iter().find(|c| c["docs"].as_array().unwrap().iter().any(|d| d == id))
+}
+
+/// Stories as sets of file names, whatever folder the ids were read from.
+fn partition(clusters: &[Value]) -> BTreeSet<BTreeSet<String>> {
+    clusters
+        .iter()
+        .map(|c| {
+            c["docs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| Path::new(d.as_str().unwrap()).file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn an_independent_report_joins_the_story_of_the_wire_but_not_its_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let (pairs, clusters, summary) = scan(&["examples/demo", "--no-index"], dir.path());
+    let story = story_of(&clusters, &demo(WIRE)).expect("the wire is in a story");
+    assert!(story["docs"].as_array().unwrap().iter().any(|d| d == &demo(OWN_REPORT)));
+    // Its own family of one, next to the wire's family of copies.
+    let fams = story["families"].as_array().unwrap();
+    assert_eq!(fams.len(), 2, "{fams:?}");
+    assert!(fams.iter().any(|f| f["members"] == serde_json::json!([demo(OWN_REPORT)])));
+    // Linked as the same story, never as a copy of any document.
+    for p in pairs.iter().filter(|p| p["a"] == demo(OWN_REPORT) || p["b"] == demo(OWN_REPORT)) {
+        assert_eq!(p["relation"], "same_story", "{p}");
+        assert!(p["source"].is_null());
+    }
+    // Pages of the same sites about other events stay out, as does the same port authority's other news.
+    for other in ["09_coastledger_seawall.txt", "10_baymorningpost_ferry.txt", "12_harbourdaily_containers.txt"] {
+        assert!(story_of(&clusters, &demo(other)).is_none(), "{other} joined a story");
+    }
+    // The summary of the story.
+    assert_eq!(story["title"], "Halden port authority approves tidal-energy array in Skerrow Sound");
+    assert_eq!(story["first_date"], "2025-03-03");
+    assert_eq!(story["reports"], 2);
+    assert_eq!(story["copies"], 6);
+    assert_eq!(story["languages"], serde_json::json!(["en"]));
+    assert_eq!(summary["stories"], 1);
+}
+
+#[test]
+fn scanning_a_then_b_into_one_index_gives_the_stories_of_scanning_a_and_b_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    // The independent report and half of the copies come in the second batch.
+    for entry in std::fs::read_dir(common::repo().join("examples/demo")).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".txt") {
+            continue;
+        }
+        let n: u32 = name[..2].parse().unwrap();
+        std::fs::copy(&p, if n % 2 == 1 { a.join(&name) } else { b.join(&name) }).unwrap();
+    }
+    let idx = dir.path().join("inc.redb");
+    let (_, _, _) = scan(&[a.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.path().join("out_a"));
+    let (_, inc, _) = scan(&[b.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.path().join("out_b"));
+    let all = dir.path().join("all.redb");
+    let (_, once, _) =
+        scan(&[a.to_str().unwrap(), b.to_str().unwrap(), "--index", all.to_str().unwrap()], &dir.path().join("out"));
+    assert_eq!(partition(&inc), partition(&once));
+    assert!(partition(&once).iter().any(|s| s.contains(OWN_REPORT) && s.contains(WIRE)));
+}
+
+#[test]
+fn the_fortune_capture_and_the_spin_of_the_reuters_story_are_one_story_not_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = shared().join("seeds");
+    // The demo corpus stands in for the rest of a crawl.
+    let (pairs, clusters, _) = scan(&[seeds.to_str().unwrap(), "examples/demo", "--no-index"], dir.path());
+    let fortune = seeds.join("000_13efb78903d6d664.txt").to_string_lossy().into_owned();
+    let spin = seeds.join("004_c705d472ec386714.txt").to_string_lossy().into_owned();
+    let story = story_of(&clusters, &fortune).expect("the Fortune article is in a story");
+    assert!(story["docs"].as_array().unwrap().iter().any(|d| d == &spin));
+    let link = pairs.iter().find(|p| (p["a"] == fortune && p["b"] == spin) || (p["a"] == spin && p["b"] == fortune));
+    assert_eq!(link.expect("a link between the two")["relation"], "same_story");
+}
+
+#[test]
+fn stories_and_story_read_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("i.redb");
+    let idx_s = idx.to_str().unwrap();
+    scan(&["examples/demo", "--index", idx_s], &dir.path().join("out"));
+
+    let o = unspun().args(["stories", "--index", idx_s, "--json"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let listed: Vec<Value> =
+        String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(listed.len(), 1);
+    let id = listed[0]["story"].as_str().unwrap().to_string();
+    assert_eq!(listed[0]["docs"].as_array().unwrap().len(), 8);
+    // The scan's clusters.jsonl names the story alike.
+    let clusters = read_jsonl(&dir.path().join("out/clusters.jsonl"));
+    assert_eq!(clusters[0]["story"], id.as_str());
+
+    let o = unspun().args(["stories", "--index", idx_s]).output().unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains(&id) && text.contains("8 docs") && text.contains("Halden port authority"), "{text}");
+
+    // By story id and by the id of any document of it: the same story.
+    for key in [id.as_str(), &demo(OWN_REPORT)] {
+        let o = unspun().args(["story", key, "--index", idx_s, "--json"]).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["story"], id.as_str());
+        let timeline = v["timeline"].as_array().unwrap();
+        assert_eq!(timeline.len(), 8);
+        // Dated documents in date order; the wire first, as the family's original.
+        assert_eq!(timeline[0]["id"], demo(WIRE));
+        assert_eq!(timeline[0]["role"], "original");
+        let own = timeline.iter().find(|d| d["id"] == demo(OWN_REPORT)).unwrap();
+        assert_eq!(own["role"], "report");
+        assert!(v["links"].as_array().unwrap().iter().any(|p| p["relation"] == "same_story"));
+    }
+    let o = unspun().args(["story", &demo(WIRE), "--index", idx_s]).output().unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("copy families:") && text.contains("independent reports:") && text.contains("timeline:"));
+
+    let o = unspun().args(["story", "no-such-story", "--index", idx_s]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-story"));
+}

@@ -1,0 +1,129 @@
+//! Stories: documents about one event, copies and independent reports alike.
+//!
+//! Two documents are linked as the same story when their event terms (names, numbers, content
+//! stems and word pairs, see `unspun_fingerprint::event_terms`), weighted by inverse document
+//! frequency, have a cosine similarity of at least [`StoryParams::threshold`], and their publication
+//! dates, where both are known, lie within [`StoryParams::window_days`]. Stories are the connected
+//! components of these links together with the copy links. A pair decision depends only on the two
+//! documents and the document frequencies known when the later one arrives, so an index that grows
+//! batch by batch gives the stories a single scan gives, except where a frequency that moved in
+//! between tips a pair across the threshold.
+use crate::DateKey;
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoryParams {
+    /// Minimum IDF-weighted cosine of the event terms.
+    pub threshold: f32,
+    /// Dated documents further apart than this are never the same story (a follow-up a week later,
+    /// the same company's next announcement).
+    pub window_days: i64,
+    /// Terms a document is posted under and queried by.
+    pub posting_terms: usize,
+    /// Posted terms two documents must share to be compared at all.
+    pub min_shared: u32,
+    /// A posting list longer than this is a term of every story (a weekday, a wire's name): skipped.
+    pub max_posting: usize,
+    /// Most candidates compared per document, those sharing the most posted terms first.
+    pub max_candidates: usize,
+}
+
+impl Default for StoryParams {
+    fn default() -> Self {
+        StoryParams {
+            threshold: 0.34,
+            window_days: 7,
+            posting_terms: 24,
+            min_shared: 2,
+            max_posting: 1000,
+            max_candidates: 100,
+        }
+    }
+}
+
+/// Inverse document frequency with add-one smoothing; `n` documents in all, `df` holding the term.
+#[inline]
+pub fn idf(n: u64, df: u64) -> f32 {
+    ((n as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
+}
+
+/// Unit-length vector of `terms` (sorted by term) weighted by `idf_of(term)`.
+pub fn weigh(terms: &[(u32, f32)], mut idf_of: impl FnMut(u32) -> f32) -> Vec<(u32, f32)> {
+    let mut v: Vec<(u32, f32)> = terms.iter().map(|&(t, w)| (t, w * idf_of(t))).filter(|x| x.1 > 0.0).collect();
+    let norm = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for x in &mut v {
+            x.1 /= norm;
+        }
+    }
+    v
+}
+
+/// Dot product of two term-sorted vectors.
+pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}
+
+/// Whether two publication dates allow one story: unknown dates always do.
+pub fn within_window(a: Option<DateKey>, b: Option<DateKey>, days: i64) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a.day - b.day).abs() <= days,
+        _ => true,
+    }
+}
+
+/// The candidates of one document from posting counts: those sharing at least `min_shared` posted
+/// terms, most shared first (ties by number, for a stable cut), at most `max_candidates`.
+pub fn pick_candidates<K: Copy + Ord>(counts: impl IntoIterator<Item = (K, u32)>, p: &StoryParams) -> Vec<K> {
+    let mut c: Vec<(K, u32)> = counts.into_iter().filter(|x| x.1 >= p.min_shared).collect();
+    c.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    c.truncate(p.max_candidates);
+    c.into_iter().map(|x| x.0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cosine_of_weighted_vectors() {
+        let a = weigh(&[(1, 1.0), (2, 1.0), (3, 2.0)], |_| 1.0);
+        let b = weigh(&[(2, 1.0), (3, 2.0), (4, 1.0)], |_| 1.0);
+        let s = dot(&a, &b);
+        assert!((s - 5.0 / 6.0).abs() < 1e-5, "{s}");
+        assert!((dot(&a, &a) - 1.0).abs() < 1e-5);
+        // A term in every document weighs least, but not nothing: in a corpus of two, the words the
+        // two share are all there is to compare.
+        let n = 10;
+        assert_eq!(idf(n, n), 1.0);
+        assert!(idf(n, 1) > 2.0 * idf(n, n));
+        let c = weigh(&[(1, 1.0), (9, 1.0)], |t| if t == 9 { idf(n, n) } else { idf(n, 1) });
+        assert!(c[0].1 > 2.0 * c[1].1);
+    }
+
+    #[test]
+    fn dates_gate_only_when_both_known() {
+        let d = |day| Some(DateKey { day, second: None });
+        assert!(within_window(d(100), d(107), 7));
+        assert!(!within_window(d(100), d(108), 7));
+        assert!(within_window(None, d(108), 7));
+    }
+
+    #[test]
+    fn candidates_by_shared_count_then_number() {
+        let p = StoryParams { min_shared: 2, max_candidates: 2, ..Default::default() };
+        let c = pick_candidates(vec![(5u64, 2), (3, 4), (9, 1), (1, 2)], &p);
+        assert_eq!(c, vec![3, 1]);
+    }
+}

@@ -1,0 +1,182 @@
+//! Event terms for story grouping: each document's weighted terms and date, how many documents hold
+//! each term (for IDF), and posting lists of the terms a document is found by.
+use crate::error::IndexError;
+use crate::store::Index;
+use redb::{MultimapTableDefinition, ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+pub(crate) const EVENT_TERMS: TableDefinition<u64, &[u8]> = TableDefinition::new("event_terms");
+pub(crate) const EVENT_DF: TableDefinition<u32, u64> = TableDefinition::new("event_df");
+pub(crate) const EVENT_POSTINGS: MultimapTableDefinition<u32, u64> = MultimapTableDefinition::new("event_postings");
+/// `documents`: how many documents the frequencies count.
+pub(crate) const EVENT_META: TableDefinition<&str, u64> = TableDefinition::new("event_meta");
+
+/// What story grouping keeps of a document: its event vector and day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EventDoc {
+    /// Days since 1970-01-01 of the publication date, if known.
+    pub day: Option<i64>,
+    /// The unit-length event vector, weighted by inverse document frequency as known when the
+    /// document was indexed: (term, weight in 1/65535), sorted by term.
+    pub terms: Vec<(u32, u16)>,
+    /// The terms the document is posted under (a subset of `terms`).
+    pub postings: Vec<u32>,
+    /// A copy of another document: its terms do not count in the document frequencies (a wire
+    /// story republished a hundred times must not make its own words look common).
+    pub copy: bool,
+}
+
+type R<T> = Result<T, IndexError>;
+
+impl Index {
+    /// Number of documents and, for each term, how many indexed documents hold it.
+    pub fn event_df(&self, terms: &[u32]) -> R<(u64, Vec<u64>)> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let df = tx.open_table(EVENT_DF).map_err(|e| self.err(e))?;
+        let meta = tx.open_table(EVENT_META).map_err(|e| self.err(e))?;
+        let n = meta.get("documents").map_err(|e| self.err(e))?.map_or(0, |v| v.value());
+        let mut out = Vec::with_capacity(terms.len());
+        for &t in terms {
+            out.push(df.get(t).map_err(|e| self.err(e))?.map_or(0, |v| v.value()));
+        }
+        Ok((n, out))
+    }
+
+    /// For each query (a document's posting terms), the indexed documents sharing them, with the
+    /// number shared. Posting lists longer than `max_posting` are passed over.
+    pub fn event_candidates(&self, queries: &[&[u32]], max_posting: usize) -> R<Vec<HashMap<u64, u32>>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let post = tx.open_multimap_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(queries.len());
+        for q in queries {
+            let mut hits: HashMap<u64, u32> = HashMap::new();
+            for &t in q.iter() {
+                let vals = post.get(t).map_err(|e| self.err(e))?;
+                if vals.len() as usize > max_posting {
+                    continue;
+                }
+                for v in vals {
+                    *hits.entry(v.map_err(|e| self.err(e))?.value()).or_default() += 1;
+                }
+            }
+            out.push(hits);
+        }
+        Ok(out)
+    }
+
+    /// The stored event terms of documents (`None` for a number without them).
+    pub fn event_docs(&self, nums: &[u64]) -> R<Vec<Option<EventDoc>>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let t = tx.open_table(EVENT_TERMS).map_err(|e| self.err(e))?;
+        nums.iter()
+            .map(|&n| {
+                let Some(v) = t.get(n).map_err(|e| self.err(e))? else { return Ok(None) };
+                postcard::from_bytes(v.value()).map(Some).map_err(|e| IndexError::Corrupt {
+                    path: self.path.clone(),
+                    what: format!("event terms of doc {n}"),
+                    detail: e.to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+impl Index {
+    pub(crate) fn create_event_tables(&self, tx: &WriteTransaction) -> R<()> {
+        tx.open_table(EVENT_TERMS).map_err(|e| self.err(e))?;
+        tx.open_table(EVENT_DF).map_err(|e| self.err(e))?;
+        tx.open_multimap_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
+        tx.open_table(EVENT_META).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Add the event terms of newly numbered documents, inside the batch's transaction.
+    pub(crate) fn write_events(&self, tx: &WriteTransaction, docs: &[(u64, &EventDoc)]) -> R<()> {
+        let mut terms = tx.open_table(EVENT_TERMS).map_err(|e| self.err(e))?;
+        let mut df = tx.open_table(EVENT_DF).map_err(|e| self.err(e))?;
+        let mut post = tx.open_multimap_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
+        let mut counts: HashMap<u32, u64> = HashMap::new();
+        let mut counted = 0;
+        for &(n, ev) in docs {
+            let bytes = postcard::to_allocvec(ev).map_err(|e| IndexError::Corrupt {
+                path: self.path.clone(),
+                what: format!("event terms of doc {n}"),
+                detail: e.to_string(),
+            })?;
+            terms.insert(n, bytes.as_slice()).map_err(|e| self.err(e))?;
+            if !ev.copy {
+                counted += 1;
+                // Word pairs (top bit) weigh as rare terms and are not counted.
+                for &(t, _) in ev.terms.iter().filter(|t| t.0 >> 31 == 0) {
+                    *counts.entry(t).or_default() += 1;
+                }
+            }
+            for &t in &ev.postings {
+                post.insert(t, n).map_err(|e| self.err(e))?;
+            }
+        }
+        // One read-modify-write a term per batch rather than per document.
+        let mut keys: Vec<(u32, u64)> = counts.into_iter().collect();
+        keys.sort_unstable();
+        for (t, c) in keys {
+            let old = df.get(t).map_err(|e| self.err(e))?.map_or(0, |v| v.value());
+            df.insert(t, old + c).map_err(|e| self.err(e))?;
+        }
+        let mut meta = tx.open_table(EVENT_META).map_err(|e| self.err(e))?;
+        let old = meta.get("documents").map_err(|e| self.err(e))?.map_or(0, |v| v.value());
+        meta.insert("documents", old + counted).map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Batch, DocRecord, EventDoc, Index, NewDoc};
+
+    fn doc(id: &str, terms: &[u32], postings: &[u32]) -> NewDoc {
+        NewDoc {
+            record: DocRecord::new(id.into(), id, None, None, None, None, 1, vec![]),
+            signature: vec![],
+            band_keys: vec![],
+            anchors: vec![],
+            event: Some(EventDoc {
+                day: Some(17_000),
+                terms: terms.iter().map(|&t| (t, 16)).collect(),
+                postings: postings.to_vec(),
+                copy: id == "c",
+            }),
+        }
+    }
+
+    #[test]
+    fn frequencies_postings_and_terms_survive_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.redb");
+        {
+            let ix = Index::open(&path, "p").unwrap();
+            ix.write(Batch {
+                docs: vec![doc("a", &[1, 2, 3], &[1, 2]), doc("b", &[2, 3, 4], &[2, 3]), doc("c", &[2, 9], &[])],
+                links: vec![],
+            })
+            .unwrap();
+            // A re-written id keeps its first terms and does not count twice.
+            ix.write(Batch { docs: vec![doc("a", &[1, 2, 3], &[1, 2])], links: vec![] }).unwrap();
+        }
+        let ix = Index::open(&path, "p").unwrap();
+        // The copy "c" counts neither as a document nor in its terms' frequencies.
+        let (n, df) = ix.event_df(&[1, 2, 3, 4, 5, 9]).unwrap();
+        assert_eq!(n, 2);
+        assert_eq!(df, vec![1, 2, 2, 1, 0, 0]);
+        let c = ix.event_candidates(&[&[2, 3]], 10).unwrap();
+        assert_eq!(c[0].get(&0), Some(&1));
+        assert_eq!(c[0].get(&1), Some(&2));
+        // A posting list over the cap is passed over.
+        let c = ix.event_candidates(&[&[2, 3]], 1).unwrap();
+        assert_eq!(c[0].get(&1), Some(&1));
+        let docs = ix.event_docs(&[1, 7]).unwrap();
+        assert!(!docs[0].as_ref().unwrap().copy);
+        assert_eq!(docs[0].as_ref().unwrap().terms, vec![(2, 16), (3, 16), (4, 16)]);
+        assert!(docs[1].is_none());
+    }
+}
