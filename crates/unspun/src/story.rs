@@ -36,6 +36,12 @@ fn dequantize(v: &[(Term, u16)]) -> Vec<(Term, f32)> {
     v.iter().map(|&(t, w)| (t, w as f32 / Q)).collect()
 }
 
+/// Two documents in different (known) languages share only names and numbers: their cosine is
+/// held to a lower bar.
+fn cross(a: &Option<String>, b: &Option<String>) -> bool {
+    matches!((a, b), (Some(x), Some(y)) if x != y)
+}
+
 fn day_key(day: Option<i64>) -> Option<DateKey> {
     day.map(|day| DateKey { day, second: None })
 }
@@ -72,6 +78,7 @@ pub(crate) fn story_batch(
         .map(|&i| EventDoc {
             copy: copies[i],
             day: batch[i].date.map(|d| d.day),
+            lang: batch[i].lang.clone(),
             terms: quantize(&weigh(&batch[i].event, |t| {
                 idf(n, if is_pair(t) { 1 } else { df.get(&t).copied().unwrap_or(0) })
             })),
@@ -115,7 +122,9 @@ pub(crate) fn story_batch(
                     return None;
                 }
                 let s = dot(&vectors[i], &vectors[j]);
-                (s >= p.threshold).then_some((DocRef::New(own[i]), DocRef::New(own[j]), s))
+                let th =
+                    if cross(&events[i].lang, &events[j].lang) { p.threshold * p.cross_language } else { p.threshold };
+                (s >= th).then_some((DocRef::New(own[i]), DocRef::New(own[j]), s))
             })
         })
         .collect();
@@ -127,11 +136,11 @@ pub(crate) fn story_batch(
         let mut wanted: Vec<u64> = picked.iter().flatten().copied().collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let stored: HashMap<u64, (Option<i64>, Vector)> = wanted
+        let stored: HashMap<u64, (Option<i64>, Option<String>, Vector)> = wanted
             .iter()
             .copied()
             .zip(index.event_docs(&wanted)?)
-            .filter_map(|(k, e)| e.map(|e| (k, (e.day, dequantize(&e.terms)))))
+            .filter_map(|(k, e)| e.map(|e| (k, (e.day, e.lang, dequantize(&e.terms)))))
             .collect();
         let found: Vec<(DocRef, DocRef, f32)> = picked
             .par_iter()
@@ -139,12 +148,13 @@ pub(crate) fn story_batch(
             .flat_map_iter(|(i, ks)| {
                 let (vectors, events, stored, own) = (&vectors, &events, &stored, &own);
                 ks.iter().filter_map(move |k| {
-                    let (day, v) = stored.get(k)?;
+                    let (day, lang, v) = stored.get(k)?;
                     if !within_window(day_key(events[i].day), day_key(*day), p.window_days) {
                         return None;
                     }
                     let s = dot(&vectors[i], v);
-                    (s >= p.threshold).then_some((DocRef::New(own[i]), DocRef::Indexed(*k), s))
+                    let th = if cross(&events[i].lang, lang) { p.threshold * p.cross_language } else { p.threshold };
+                    (s >= th).then_some((DocRef::New(own[i]), DocRef::Indexed(*k), s))
                 })
             })
             .collect();

@@ -25,6 +25,9 @@ pub struct StoryParams {
     pub max_posting: usize,
     /// Most candidates compared per document, those sharing the most posted terms first.
     pub max_candidates: usize,
+    /// Factor on `threshold` for documents in two languages, which can share only names and
+    /// numbers.
+    pub cross_language: f32,
 }
 
 impl Default for StoryParams {
@@ -36,6 +39,7 @@ impl Default for StoryParams {
             min_shared: 2,
             max_posting: 1000,
             max_candidates: 100,
+            cross_language: 0.6,
         }
     }
 }

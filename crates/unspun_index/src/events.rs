@@ -17,6 +17,8 @@ pub(crate) const EVENT_META: TableDefinition<&str, u64> = TableDefinition::new("
 pub struct EventDoc {
     /// Days since 1970-01-01 of the publication date, if known.
     pub day: Option<i64>,
+    /// Language (ISO 639-1), given or detected.
+    pub lang: Option<String>,
     /// The unit-length event vector, weighted by inverse document frequency as known when the
     /// document was indexed: (term, weight in 1/65535), sorted by term.
     pub terms: Vec<(u32, u16)>,
@@ -142,6 +144,7 @@ mod tests {
             anchors: vec![],
             event: Some(EventDoc {
                 day: Some(17_000),
+                lang: None,
                 terms: terms.iter().map(|&t| (t, 16)).collect(),
                 postings: postings.to_vec(),
                 copy: id == "c",
