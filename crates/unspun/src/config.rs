@@ -16,6 +16,9 @@ pub struct Config {
     pub min_anchor_hits: u32,
     /// Signals that can be switched off to measure what each one carries (`scan --without`).
     pub signals: Signals,
+    /// Build the deduplicated corpus (`ScanOutcome::corpus`). Off, the report loads only documents
+    /// with links and keeps no text, so its memory does not grow with the corpus text.
+    pub corpus: bool,
 }
 
 /// The rewrite-robust signals on top of exact shingles.
@@ -44,6 +47,7 @@ impl Default for Config {
             max_posting: 200,
             min_anchor_hits: 2,
             signals: Signals::default(),
+            corpus: true,
         }
     }
 }

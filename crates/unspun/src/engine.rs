@@ -72,6 +72,24 @@ struct Live {
     prep: Prepared,
 }
 
+/// What a scan carries from one batch to the next: counts, timings and per-document numbers only.
+struct ScanState {
+    summary: Summary,
+    timings: BTreeMap<String, f64>,
+    /// Hashes of the ids seen in this scan.
+    seen: HashSet<u64>,
+    /// Index numbers of this scan's documents (new and already indexed): the report's seeds.
+    seed_nums: Vec<u64>,
+    /// Without an index: the nodes and links of the report.
+    graph: Graph,
+}
+
+fn record(timings: &mut BTreeMap<String, f64>, name: &str, t: &StageTimer) {
+    let (w, c) = t.stop();
+    *timings.entry(format!("{name}_s")).or_insert(0.0) += w;
+    *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += c;
+}
+
 /// A document loaded back from the index for verification.
 struct Stored {
     text: String,
@@ -142,218 +160,74 @@ impl Engine {
     }
 
     /// Relate `docs` with each other and with everything in the index, store them, and report the
-    /// families they belong to.
+    /// families they belong to. Holds every document in memory; [`Engine::scan_stream`] does not.
     pub fn scan(
         &self,
         docs: Vec<Document>,
         skipped: BTreeMap<String, usize>,
         obs: &dyn Observer,
     ) -> Result<ScanOutcome, EngineError> {
-        let mut summary = Summary { skipped, docs: docs.len(), ..Default::default() };
-        summary.mb = docs.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
-        let mut timings = BTreeMap::new();
-        let mut record = |name: &str, t: &StageTimer| {
-            let (w, c) = t.stop();
-            *timings.entry(format!("{name}_s")).or_insert(0.0) += w;
-            *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += c;
-        };
-
-        // One document per id: a repeated id in the input is a mistake of the input, reported.
-        let mut seen = HashSet::new();
-        let mut input: Vec<Document> = Vec::with_capacity(docs.len());
-        for d in docs {
-            if seen.insert(d.id.clone()) {
-                input.push(d);
-            } else {
-                *summary.skipped.entry("duplicate_id".into()).or_default() += 1;
-            }
-        }
-
-        // Documents already in the index with the same content are not processed again.
-        let mut seed_nums: Vec<u64> = Vec::new();
-        if let Some(index) = &self.index {
-            let known = index.lookup_ids(input.iter().map(|d| d.id.as_str()))?;
-            let mut keep = Vec::with_capacity(input.len());
-            for (d, k) in input.into_iter().zip(known) {
-                match k {
-                    Some((n, h)) if h == unspun_text::hash_bytes(d.text.as_bytes()) => {
-                        summary.already_indexed += 1;
-                        seed_nums.push(n);
-                    }
-                    Some(_) => *summary.skipped.entry("id_indexed_with_other_text".into()).or_default() += 1,
-                    None => keep.push(d),
-                }
-            }
-            input = keep;
-        }
-
         let t = StageTimer::start();
         obs.stage("learning page furniture", 0);
-        let stats = if self.cfg.clean { self.line_stats(&input) } else { HostLineStats::new() };
+        let stats = if self.cfg.clean { self.line_stats(&docs) } else { HostLineStats::new() };
         obs.finish_stage();
-        record("line_stats", &t);
+        let (w, c) = t.stop();
+        let total = docs.len() as u64;
+        let mut out = self.scan_stream(&stats, std::iter::once(docs), total, skipped, obs)?;
+        *out.summary.timings.entry("line_stats_s".into()).or_insert(0.0) += w;
+        *out.summary.timings.entry("line_stats_cpu_s".into()).or_insert(0.0) += c;
+        Ok(out)
+    }
 
-        let mut graph = Graph::default();
-        let n_perm = self.cfg.fingerprint.shingle;
-        obs.stage("relating documents", input.len() as u64);
-        let mut rest = input;
-        let batch_size = if self.index.is_some() { self.cfg.batch_size.max(1) } else { usize::MAX };
-        while !rest.is_empty() {
-            let tail = rest.split_off(rest.len().min(batch_size));
-            let batch = std::mem::replace(&mut rest, tail);
-            let n_batch = batch.len();
-
-            let t = StageTimer::start();
-            let live: Vec<Live> = batch
-                .into_par_iter()
-                .map(|doc| {
-                    let spans = self.article_spans(&stats, &doc);
-                    let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref(), doc.lang.as_deref());
-                    Live { doc, prep }
-                })
-                .collect();
-            record("prepare", &t);
-            summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
-
-            let t = StageTimer::start();
-            let mut cands = self.batch_candidates(&live);
-            let stored = self.index_candidates(&live, &mut cands)?;
-            summary.candidates += cands.len();
-            record("candidates", &t);
-
-            let t = StageTimer::start();
-            // Every verified candidate with its figures, for tuning (UNSPUN_DEBUG_CANDIDATES=FILE).
-            let debug =
-                std::env::var_os("UNSPUN_DEBUG_CANDIDATES").map(|_| std::sync::Mutex::new(Vec::<String>::new()));
-            let view = |r: DocRef| -> (&Prepared, &str) {
-                match r {
-                    DocRef::New(i) => (&live[i].prep, live[i].doc.text.as_str()),
-                    DocRef::Indexed(n) => {
-                        let s = &stored[&n];
-                        (&s.prep, s.text.as_str())
-                    }
-                }
-            };
-            let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
-                .par_iter()
-                .filter_map(|&(a, b)| {
-                    let (pa, ta) = view(a);
-                    let (pb, tb) = view(b);
-                    let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
-                    let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
-                    // A pair that shares most of its text is a copy whatever the sentences say: skip
-                    // the alignment, the costliest step of verification.
-                    let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
-                    let template = !cross && crate::decide::is_template(&ov);
-                    let al = if !self.cfg.signals.alignment || clear_copy || template {
-                        unspun_align::SentenceAlignment::default()
-                    } else if cross {
-                        unspun_align::align_sentences(&pa.entities, &pb.entities)
-                    } else {
-                        unspun_align::align_sentences(&pa.sentences, &pb.sentences)
-                    };
-                    if let Some(dbg) = &debug {
-                        let id = |r: DocRef| match r {
-                            DocRef::New(i) => live[i].doc.id.clone(),
-                            DocRef::Indexed(n) => format!("#{n}"),
-                        };
-                        let line = serde_json::json!({"a": id(a), "b": id(b), "jaccard": ov.jaccard, "containment": ov.containment,
-                            "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
-                            "la": pa.sorted.len(), "lb": pb.sorted.len(),
-                            "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
-                            "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences.len(), "nb": pb.sentences.len()});
-                        dbg.lock().unwrap().push(line.to_string());
-                    }
-                    let d = decide(&ov, &al, cross, pa, pb)?;
-                    let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
-                    // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
-                    let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
-                        ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
-                    } else {
-                        let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
-                        al.passages(sa, &pa.tokens, sb, &pb.tokens)
-                    };
-                    let evidence = spans
-                        .iter()
-                        .map(|(ra, rb, sim)| {
-                            (
-                                [ca.char_of(ra.start) as u32, ca.char_of(ra.end) as u32],
-                                [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
-                                *sim,
-                            )
-                        })
-                        .collect();
-                    let info = LinkInfo {
-                        relation: d.relation,
-                        score: d.score,
-                        evidence,
-                        jaccard: ov.jaccard as f32,
-                        containment: ov.containment as f32,
-                        unquoted: unquoted_containment(&ov, pa, pb) as f32,
-                    };
-                    Some((a, b, d, info))
-                })
-                .collect();
-            let links = keep_mutual_best_translations(links);
-            summary.verified_links += links.len();
-            if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
-                let lines = dbg.into_inner().unwrap_or_default();
-                let _ = std::fs::write(path, lines.join("\n") + "\n");
+    /// Relate a stream of documents (in batches of any size) with each other and with everything in
+    /// the index, under page-furniture statistics learnt beforehand (a first pass over the input, see
+    /// [`Engine::line_stats`]). With an index, documents flow through in batches of
+    /// `Config::batch_size` and only per-document numbers stay in memory (the texts are written to
+    /// the index and dropped); without one, the whole input is related in memory at once.
+    /// `total` is a hint for progress (0 when unknown).
+    pub fn scan_stream<I>(
+        &self,
+        stats: &HostLineStats,
+        batches: I,
+        total: u64,
+        skipped: BTreeMap<String, usize>,
+        obs: &dyn Observer,
+    ) -> Result<ScanOutcome, EngineError>
+    where
+        I: IntoIterator<Item = Vec<Document>>,
+    {
+        let mut st = ScanState {
+            summary: Summary { skipped, ..Default::default() },
+            timings: BTreeMap::new(),
+            seen: HashSet::new(),
+            seed_nums: Vec::new(),
+            graph: Graph::default(),
+        };
+        if let Some(p) = std::env::var_os("UNSPUN_DEBUG_CANDIDATES") {
+            let _ = std::fs::write(p, "");
+        }
+        obs.stage("relating documents", total);
+        let batch_size = self.cfg.batch_size.max(1);
+        let mut pending: Vec<Document> = Vec::new();
+        for incoming in batches {
+            let input = self.admit(incoming, &mut st)?;
+            if self.index.is_none() {
+                // Without an index there is nothing to relate a later batch with: one batch.
+                pending.extend(input);
+                continue;
             }
-            record("verify", &t);
-
-            let t = StageTimer::start();
-            if let Some(index) = &self.index {
-                let batch = Batch {
-                    docs: live
-                        .iter()
-                        .map(|l| NewDoc {
-                            record: DocRecord::new(
-                                l.doc.id.clone(),
-                                &l.doc.text,
-                                l.doc.url.clone(),
-                                l.doc.date.clone(),
-                                l.doc.title.clone(),
-                                l.doc.lang.clone(),
-                                l.prep.content_hash,
-                                l.prep.spans.clone(),
-                            ),
-                            signature: l.prep.signature.clone(),
-                            band_keys: l.prep.band_keys.clone(),
-                            anchors: l.prep.anchors.iter().chain(&l.prep.entity_anchors).copied().collect(),
-                        })
-                        .collect(),
-                    links: links
-                        .iter()
-                        .map(|(a, b, d, info)| NewLink {
-                            a: *a,
-                            b: *b,
-                            relation: d.relation.as_str().into(),
-                            score: d.score,
-                            source: None,
-                            evidence: info.evidence.clone(),
-                            jaccard: info.jaccard,
-                            containment: info.containment,
-                        })
-                        .collect(),
-                };
-                let nums = index.write(batch)?;
-                seed_nums.extend(nums);
-            } else {
-                let base = graph.nodes.len();
-                for l in &live {
-                    graph.nodes.push(NodeInfo::from_live(&l.doc, &l.prep));
-                }
-                for (a, b, _, info) in links {
-                    let (DocRef::New(a), DocRef::New(b)) = (a, b) else { continue };
-                    graph.edges.push((base + a, base + b, info));
-                }
+            pending.extend(input);
+            while pending.len() >= batch_size {
+                let rest = pending.split_off(batch_size);
+                let batch = std::mem::replace(&mut pending, rest);
+                self.scan_batch(batch, stats, &mut st, obs)?;
             }
-            record("index_write", &t);
-            summary.new_docs += n_batch;
-            obs.advance(n_batch as u64);
+        }
+        if !pending.is_empty() {
+            self.scan_batch(pending, stats, &mut st, obs)?;
         }
         obs.finish_stage();
+        let ScanState { mut summary, mut timings, seed_nums, mut graph, .. } = st;
 
         let t = StageTimer::start();
         if let Some(index) = &self.index {
@@ -362,7 +236,7 @@ impl Engine {
             graph.inputs = (0..graph.nodes.len()).collect();
         }
         let report = build_report(&graph);
-        record("report", &t);
+        record(&mut timings, "report", &t);
 
         let near_dup: f64 =
             ["prepare_cpu_s", "candidates_cpu_s", "verify_cpu_s"].iter().filter_map(|k| timings.get(*k)).sum();
@@ -373,6 +247,212 @@ impl Engine {
         summary.families = report.clusters.iter().map(|c| c.families.len()).sum();
         summary.pairs = report.pairs.len();
         Ok(ScanOutcome { pairs: report.pairs, clusters: report.clusters, corpus: report.corpus, summary })
+    }
+
+    /// Count an incoming batch and drop what must not be processed: ids seen before in this scan (a
+    /// mistake of the input, reported) and documents the index already holds with the same text.
+    fn admit(&self, docs: Vec<Document>, st: &mut ScanState) -> Result<Vec<Document>, EngineError> {
+        st.summary.docs += docs.len();
+        st.summary.mb += docs.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
+        let mut input: Vec<Document> = Vec::with_capacity(docs.len());
+        for d in docs {
+            // 64-bit hashes of the ids, not the ids: 16 bytes a document whatever the ids' length.
+            if st.seen.insert(unspun_text::hash_bytes(d.id.as_bytes())) {
+                input.push(d);
+            } else {
+                st.summary.docs -= 1;
+                st.summary.mb -= d.text.len() as f64 / 1e6;
+                *st.summary.skipped.entry("duplicate_id".into()).or_default() += 1;
+            }
+        }
+        let Some(index) = &self.index else { return Ok(input) };
+        let known = index.lookup_ids(input.iter().map(|d| d.id.as_str()))?;
+        let mut keep = Vec::with_capacity(input.len());
+        for (d, k) in input.into_iter().zip(known) {
+            match k {
+                Some((n, h)) if h == unspun_text::hash_bytes(d.text.as_bytes()) => {
+                    st.summary.already_indexed += 1;
+                    st.seed_nums.push(n);
+                }
+                Some(_) => *st.summary.skipped.entry("id_indexed_with_other_text".into()).or_default() += 1,
+                None => keep.push(d),
+            }
+        }
+        Ok(keep)
+    }
+
+    /// Prepare, relate, verify and store one batch.
+    fn scan_batch(
+        &self,
+        batch: Vec<Document>,
+        stats: &HostLineStats,
+        st: &mut ScanState,
+        obs: &dyn Observer,
+    ) -> Result<(), EngineError> {
+        let n_batch = batch.len();
+        let t = StageTimer::start();
+        let live: Vec<Live> = batch
+            .into_par_iter()
+            .map(|doc| {
+                let spans = self.article_spans(stats, &doc);
+                let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref(), doc.lang.as_deref());
+                Live { doc, prep }
+            })
+            .collect();
+        record(&mut st.timings, "prepare", &t);
+        st.summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
+
+        let t = StageTimer::start();
+        let mut cands = self.batch_candidates(&live);
+        let stored = self.index_candidates(&live, &mut cands)?;
+        st.summary.candidates += cands.len();
+        record(&mut st.timings, "candidates", &t);
+
+        let t = StageTimer::start();
+        let links = self.verify(&live, &stored, &cands);
+        st.summary.verified_links += links.len();
+        record(&mut st.timings, "verify", &t);
+
+        let t = StageTimer::start();
+        if let Some(index) = &self.index {
+            let batch = Batch {
+                docs: live
+                    .iter()
+                    .map(|l| NewDoc {
+                        record: DocRecord::new(
+                            l.doc.id.clone(),
+                            &l.doc.text,
+                            l.doc.url.clone(),
+                            l.doc.date.clone(),
+                            l.doc.title.clone(),
+                            l.doc.lang.clone(),
+                            l.prep.content_hash,
+                            l.prep.spans.clone(),
+                        ),
+                        signature: l.prep.signature.clone(),
+                        band_keys: l.prep.band_keys.clone(),
+                        anchors: l.prep.anchors.iter().chain(&l.prep.entity_anchors).copied().collect(),
+                    })
+                    .collect(),
+                links: links
+                    .iter()
+                    .map(|(a, b, d, info)| NewLink {
+                        a: *a,
+                        b: *b,
+                        relation: d.relation.as_str().into(),
+                        score: d.score,
+                        source: None,
+                        evidence: info.evidence.clone(),
+                        jaccard: info.jaccard,
+                        containment: info.containment,
+                    })
+                    .collect(),
+            };
+            let nums = index.write(batch)?;
+            st.seed_nums.extend(nums);
+        } else {
+            let graph = &mut st.graph;
+            let base = graph.nodes.len();
+            for l in &live {
+                graph.nodes.push(NodeInfo::from_live(&l.doc, &l.prep, self.cfg.corpus));
+            }
+            for (a, b, _, info) in links {
+                let (DocRef::New(a), DocRef::New(b)) = (a, b) else { continue };
+                graph.edges.push((base + a, base + b, info));
+            }
+        }
+        record(&mut st.timings, "index_write", &t);
+        st.summary.new_docs += n_batch;
+        obs.advance(n_batch as u64);
+        Ok(())
+    }
+
+    /// Verify candidate pairs: the relation and evidence of each that holds.
+    fn verify(
+        &self,
+        live: &[Live],
+        stored: &HashMap<u64, Stored>,
+        cands: &[(DocRef, DocRef)],
+    ) -> Vec<(DocRef, DocRef, Decision, LinkInfo)> {
+        let n_perm = self.cfg.fingerprint.shingle;
+        // Every verified candidate with its figures, for tuning (UNSPUN_DEBUG_CANDIDATES=FILE).
+        let debug = std::env::var_os("UNSPUN_DEBUG_CANDIDATES").map(|_| std::sync::Mutex::new(Vec::<String>::new()));
+        let view = |r: DocRef| -> Option<(&Prepared, &str)> {
+            match r {
+                DocRef::New(i) => live.get(i).map(|l| (&l.prep, l.doc.text.as_str())),
+                DocRef::Indexed(n) => stored.get(&n).map(|s| (&s.prep, s.text.as_str())),
+            }
+        };
+        let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let (pa, ta) = view(a)?;
+                let (pb, tb) = view(b)?;
+                let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
+                let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
+                // A pair that shares most of its text is a copy whatever the sentences say: skip
+                // the alignment, the costliest step of verification.
+                let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
+                let template = !cross && crate::decide::is_template(&ov);
+                let al = if !self.cfg.signals.alignment || clear_copy || template {
+                    unspun_align::SentenceAlignment::default()
+                } else if cross {
+                    unspun_align::align_sentences(&pa.entities, &pb.entities)
+                } else {
+                    unspun_align::align_sentences(&pa.sentences, &pb.sentences)
+                };
+                if let Some(dbg) = &debug {
+                    let id = |r: DocRef| match r {
+                        DocRef::New(i) => live[i].doc.id.clone(),
+                        DocRef::Indexed(n) => format!("#{n}"),
+                    };
+                    let line = serde_json::json!({"a": id(a), "b": id(b), "jaccard": ov.jaccard, "containment": ov.containment,
+                        "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
+                        "la": pa.sorted.len(), "lb": pb.sorted.len(),
+                        "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
+                        "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences.len(), "nb": pb.sentences.len()});
+                    dbg.lock().unwrap().push(line.to_string());
+                }
+                let d = decide(&ov, &al, cross, pa, pb)?;
+                let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
+                // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
+                let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
+                    ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
+                } else {
+                    let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
+                    al.passages(sa, &pa.tokens, sb, &pb.tokens)
+                };
+                let evidence = spans
+                    .iter()
+                    .map(|(ra, rb, sim)| {
+                        (
+                            [ca.char_of(ra.start) as u32, ca.char_of(ra.end) as u32],
+                            [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
+                            *sim,
+                        )
+                    })
+                    .collect();
+                let info = LinkInfo {
+                    relation: d.relation,
+                    score: d.score,
+                    evidence,
+                    jaccard: ov.jaccard as f32,
+                    containment: ov.containment as f32,
+                    unquoted: unquoted_containment(&ov, pa, pb) as f32,
+                };
+                Some((a, b, d, info))
+            })
+            .collect();
+        let links = keep_mutual_best_translations(links);
+        if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
+            let lines = dbg.into_inner().unwrap_or_default();
+            // Appended, one batch after the other.
+            use std::io::Write;
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                let _ = f.write_all((lines.join("\n") + "\n").as_bytes());
+            }
+        }
+        links
     }
 
     /// Pairs of this batch that share an LSH band or enough anchors.
@@ -494,7 +574,12 @@ impl Engine {
 
     /// The families of the given indexed documents, read back from the index.
     fn graph_from_index(&self, index: &Index, seeds: &[u64]) -> Result<Graph, EngineError> {
-        let (nodes, edges) = index.components(seeds)?;
+        let (mut nodes, edges) = index.components(seeds)?;
+        if !self.cfg.corpus {
+            // Only the deduplicated corpus needs the documents without links: leave them unloaded.
+            let linked: HashSet<u64> = edges.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
+            nodes.retain(|n| linked.contains(n));
+        }
         let recs = index.docs(&nodes)?;
         let pos: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
         let mut graph = Graph::default();
@@ -503,19 +588,7 @@ impl Engine {
             .map(|rec| {
                 let rec = rec?;
                 let text = rec.text()?;
-                let prep = self.prepare_stored(&rec, &text);
-                let doc = Document {
-                    id: rec.id.clone(),
-                    text,
-                    url: rec.url.clone(),
-                    date: rec.date.clone(),
-                    section: None,
-                    lang: rec.lang.clone(),
-                    title: rec.title.clone(),
-                    origin: String::new(),
-                    article: None,
-                };
-                Some(NodeInfo::from_live(&doc, &prep))
+                Some(NodeInfo::from_record(&rec, &text, self.cfg.corpus))
             })
             .collect();
         // Documents that failed to load are left out of the report rather than failing the scan;
@@ -613,7 +686,8 @@ pub(crate) fn cleaned_text(text: &str, spans: &[(u32, u32)]) -> String {
 }
 
 impl NodeInfo {
-    pub(crate) fn from_live(doc: &Document, prep: &Prepared) -> NodeInfo {
+    /// `with_text`: keep the cleaned text (only the deduplicated corpus needs it).
+    pub(crate) fn from_live(doc: &Document, prep: &Prepared, with_text: bool) -> NodeInfo {
         NodeInfo {
             id: doc.id.clone(),
             url: doc.url.clone(),
@@ -621,7 +695,27 @@ impl NodeInfo {
             date_key: prep.date,
             wire: prep.wire,
             length: prep.tokens.len(),
-            cleaned: Arc::from(cleaned_text(&doc.text, &prep.spans)),
+            cleaned: if with_text { Arc::from(cleaned_text(&doc.text, &prep.spans)) } else { Arc::from("") },
+        }
+    }
+
+    /// The node of an indexed document: tokenises its kept spans for the length and reads the
+    /// dateline, as `prepare` does, without the costlier signatures and sentences.
+    pub(crate) fn from_record(rec: &DocRecord, text: &str, with_text: bool) -> NodeInfo {
+        let spans: Vec<Range<usize>> =
+            rec.spans.iter().map(|&(a, b)| a as usize..b as usize).filter(|r| r.end <= text.len()).collect();
+        let mut tokens = Vec::new();
+        for s in &spans {
+            unspun_text::tokenize_range(text, s.clone(), &mut tokens);
+        }
+        NodeInfo {
+            id: rec.id.clone(),
+            url: rec.url.clone(),
+            date: rec.date.clone(),
+            date_key: rec.date.as_deref().and_then(unspun_cluster::parse_date),
+            wire: crate::prepare::wire_of(text, &spans),
+            length: tokens.len(),
+            cleaned: if with_text { Arc::from(cleaned_text(text, &rec.spans)) } else { Arc::from("") },
         }
     }
 }

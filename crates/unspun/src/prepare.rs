@@ -158,15 +158,6 @@ pub fn prepare(
         anchors.dedup();
         (sig, bands, anchors)
     };
-    // The dateline sits at the start of the article, not of the page: look past the furniture.
-    let mut head = String::new();
-    for s in spans {
-        if head.len() >= 600 {
-            break;
-        }
-        head.push_str(&text[s.clone()]);
-        head.push('\n');
-    }
     // Sentences and the language serve only the alignment: a near-duplicate-only run skips them.
     let (sentences, entities, lang) = if cfg.signals.alignment {
         let mut sent_spans = Vec::new();
@@ -192,7 +183,21 @@ pub fn prepare(
         entity_anchors,
         entity_set,
         content_hash: hash_bytes(text.as_bytes()),
-        wire: wire_evidence(&head),
+        wire: wire_of(text, spans),
         date: date.and_then(parse_date),
     }
+}
+
+/// Wire-service evidence of the article's head. The dateline sits at the start of the article, not of
+/// the page: look past the furniture.
+pub(crate) fn wire_of(text: &str, spans: &[Range<usize>]) -> u8 {
+    let mut head = String::new();
+    for s in spans {
+        if head.len() >= 600 {
+            break;
+        }
+        head.push_str(&text[s.clone()]);
+        head.push('\n');
+    }
+    wire_evidence(&head)
 }

@@ -191,20 +191,134 @@ struct ScanSummaryOut<'a> {
     seconds: f64,
 }
 
+/// Documents of the first pass handed to the line statistics at a time.
+const STATS_CHUNK: usize = 8192;
+
+/// The inputs, read twice: once for the page-furniture statistics, once in batches for the scan, so
+/// no more than a batch of text is in memory. Standard input cannot be read twice: it is read into
+/// memory once.
+struct Inputs<'a> {
+    args: &'a InputArgs,
+    bars: &'a Bars,
+    stdin: bool,
+    /// Reading time (wall, process CPU) summed over both passes.
+    read: std::cell::Cell<(f64, f64)>,
+    skipped: std::cell::RefCell<BTreeMap<String, usize>>,
+    stop: std::cell::RefCell<Option<StrictStop>>,
+}
+
+impl<'a> Inputs<'a> {
+    fn new(args: &'a InputArgs, bars: &'a Bars) -> Self {
+        Inputs {
+            args,
+            bars,
+            stdin: args.inputs.iter().any(|p| p.as_os_str() == "-"),
+            read: Default::default(),
+            skipped: Default::default(),
+            stop: Default::default(),
+        }
+    }
+
+    fn reader(&self) -> InputReader {
+        let opts = ReaderOptions { split_markers: self.args.split_markers, ..Default::default() };
+        InputReader::new(&self.args.inputs, opts)
+    }
+
+    /// Up to `n` documents; bad records are counted when `count` (the second pass), and stop the run
+    /// under `--strict`.
+    fn next_batch(&self, it: &mut InputReader, n: usize, count: bool) -> Vec<Document> {
+        let t = unspun::timing::StageTimer::start();
+        let mut out = Vec::with_capacity(n.min(1 << 16));
+        while out.len() < n && self.stop.borrow().is_none() {
+            match it.next() {
+                None => break,
+                Some(Ok(d)) => out.push(d),
+                Some(Err(e)) if self.args.strict => *self.stop.borrow_mut() = Some(StrictStop(e)),
+                Some(Err(e)) if count => {
+                    let mut sk = self.skipped.borrow_mut();
+                    let c = sk.entry(e.kind.name().to_string()).or_default();
+                    *c += 1;
+                    if *c <= 5 {
+                        self.bars.println(&format!("warning: skipped {e}"));
+                    }
+                }
+                Some(Err(_)) => {}
+            }
+        }
+        let (w, c) = t.stop();
+        let (rw, rc) = self.read.get();
+        self.read.set((rw + w, rc + c));
+        out
+    }
+
+    fn check(&self) -> Result<()> {
+        match self.stop.borrow_mut().take() {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+}
+
 fn scan(a: ScanArgs) -> Result<()> {
     let start = Instant::now();
     let bars = Bars::new(a.quiet);
     let off = |s: &str| a.without.iter().any(|w| w == s);
     let signals =
         unspun::Signals { skeleton: !off("skeleton"), entities: !off("entities"), alignment: !off("alignment") };
-    let cfg = Config { clean: !a.raw, batch_size: a.batch_size, signals, ..Config::default() };
+    let cfg = Config {
+        clean: !a.raw,
+        batch_size: a.batch_size,
+        signals,
+        corpus: a.emit_corpus.is_some(),
+        ..Config::default()
+    };
     let index_path = if a.no_index { None } else { Some(a.index.clone().unwrap_or_else(default_index)) };
     let engine = Engine::new(cfg, index_path.as_deref()).context("cannot open the index")?;
-    let t = unspun::timing::StageTimer::start();
-    let (docs, skipped) = read_inputs(&a.input, &bars)?;
-    let (read_s, read_cpu) = t.stop();
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create output directory {}", a.out.display()))?;
-    let mut outcome = engine.scan(docs, skipped, &bars)?;
+    let inputs = Inputs::new(&a.input, &bars);
+    let mut outcome = if inputs.stdin {
+        let t = unspun::timing::StageTimer::start();
+        let (docs, skipped) = read_inputs(&a.input, &bars)?;
+        inputs.read.set(t.stop());
+        engine.scan(docs, skipped, &bars)?
+    } else {
+        // Pass 1: page-furniture statistics, a chunk at a time.
+        let mut stats = unspun::extract::HostLineStats::new();
+        let mut total = 0u64;
+        let (mut stats_s, mut stats_cpu) = (0.0, 0.0);
+        if engine.config().clean {
+            let bar = bars.spinner("learning page furniture");
+            let mut it = inputs.reader();
+            loop {
+                let chunk = inputs.next_batch(&mut it, STATS_CHUNK, false);
+                inputs.check()?;
+                if chunk.is_empty() {
+                    break;
+                }
+                total += chunk.len() as u64;
+                bar.inc(chunk.len() as u64);
+                let t = unspun::timing::StageTimer::start();
+                stats.merge(engine.line_stats(&chunk));
+                let (w, c) = t.stop();
+                stats_s += w;
+                stats_cpu += c;
+            }
+            bar.finish_and_clear();
+        }
+        // Pass 2: the scan, in batches.
+        let mut it = inputs.reader();
+        let batch = a.batch_size.max(1);
+        let batches = std::iter::from_fn(|| Some(inputs.next_batch(&mut it, batch, true)).filter(|b| !b.is_empty()));
+        let mut outcome = engine.scan_stream(&stats, batches, total, BTreeMap::new(), &bars)?;
+        inputs.check()?;
+        for (k, v) in inputs.skipped.take() {
+            *outcome.summary.skipped.entry(k).or_default() += v;
+        }
+        outcome.summary.timings.insert("line_stats_s".into(), stats_s);
+        outcome.summary.timings.insert("line_stats_cpu_s".into(), stats_cpu);
+        outcome
+    };
+    let (read_s, read_cpu) = inputs.read.get();
     outcome.summary.timings.insert("read_s".into(), read_s);
     outcome.summary.timings.insert("read_cpu_s".into(), read_cpu);
     if let Some(v) = outcome.summary.timings.get_mut("near_dup_cpu_s") {
