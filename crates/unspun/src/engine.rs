@@ -112,6 +112,14 @@ impl Engine {
         self.index.as_ref()
     }
 
+    /// Compact the index file (see [`Index::compact`]); nothing without an index.
+    pub fn compact_index(&mut self) -> Result<bool, EngineError> {
+        match &mut self.index {
+            Some(i) => Ok(i.compact()?),
+            None => Ok(false),
+        }
+    }
+
     /// Corpus statistics the plain-text cleaner learns from: which lines recur on a host's pages.
     pub fn line_stats(&self, docs: &[Document]) -> HostLineStats {
         docs.par_chunks(1024)
@@ -329,7 +337,6 @@ impl Engine {
                             l.prep.content_hash,
                             l.prep.spans.clone(),
                         ),
-                        signature: l.prep.signature.clone(),
                         band_keys: l.prep.band_keys.clone(),
                         anchors: l.prep.anchors.iter().chain(&l.prep.entity_anchors).copied().collect(),
                     })
