@@ -46,6 +46,8 @@ enum Cmd {
     /// Show why two indexed documents are (or are not) related: the aligned passages side by side,
     /// differing words marked, the relation, the scores and the rule that decided.
     Explain(ExplainArgs),
+    /// Which indexed documents does this text copy, rewrite or translate? Compares without storing.
+    Match(MatchArgs),
     /// Inspect the index.
     Index {
         #[command(subcommand)]
@@ -128,6 +130,29 @@ struct ExplainArgs {
     /// Mark differing words with colour: auto (when stdout is a terminal), always, never.
     #[arg(long, default_value = "auto")]
     color: String,
+}
+
+#[derive(Args)]
+struct MatchArgs {
+    /// A plain-text file holding the text to look up, or `-` for standard input.
+    #[arg(required_unless_present = "queries", conflicts_with = "queries")]
+    file: Option<PathBuf>,
+    /// Look up every document of a JSONL file (or any input `scan` reads) in one process: one JSON line
+    /// a query on stdout, {"query", "ms", "matches"}.
+    #[arg(long)]
+    queries: Option<PathBuf>,
+    /// With --queries: print only the latency summary (count, p50, p99, max, mean in milliseconds).
+    #[arg(long, requires = "queries")]
+    latency: bool,
+    /// Index file [default: as for scan].
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Compare the text as given, without the per-page furniture rules.
+    #[arg(long)]
+    raw: bool,
+    /// Print the matches as JSON (one object a line) instead of a table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -516,6 +541,140 @@ fn explain(a: ExplainArgs) -> Result<()> {
     Ok(())
 }
 
+#[derive(Serialize)]
+struct MatchOut<'a> {
+    id: &'a str,
+    relation: &'static str,
+    score: f64,
+    reason: &'static str,
+    jaccard: f64,
+    containment: f64,
+    /// [query chars, indexed chars, similarity]
+    evidence: Vec<([u32; 2], [u32; 2], f64)>,
+}
+
+impl<'a> MatchOut<'a> {
+    fn new(m: &'a unspun::Match) -> Self {
+        let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
+        MatchOut {
+            id: &m.id,
+            relation: m.relation.as_str(),
+            score: r3(m.score),
+            reason: m.reason,
+            jaccard: r3(m.jaccard as f64),
+            containment: r3(m.containment as f64),
+            evidence: m.evidence.iter().map(|(a, b, s)| (*a, *b, r3(*s as f64))).collect(),
+        }
+    }
+}
+
+fn match_cmd(a: MatchArgs) -> Result<()> {
+    use std::io::{Read, Write};
+    let p = a.index.clone().unwrap_or_else(default_index);
+    if !p.exists() {
+        bail!("no index at {} (scan the documents first)", p.display());
+    }
+    let engine = Engine::new(Config { clean: !a.raw, ..Config::default() }, Some(&p))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Some(q) = &a.queries {
+        let mut ms: Vec<f64> = Vec::new();
+        for item in InputReader::new(std::slice::from_ref(q), ReaderOptions::default()) {
+            let doc = match item {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("warning: skipped {e}");
+                    continue;
+                }
+            };
+            let id = doc.id.clone();
+            let t = Instant::now();
+            let matches = engine.match_document(doc)?;
+            let took = t.elapsed().as_secs_f64() * 1e3;
+            ms.push(took);
+            if !a.latency {
+                let v = serde_json::json!({"query": id, "ms": (took * 1000.0).round() / 1000.0,
+                    "matches": matches.iter().map(MatchOut::new).collect::<Vec<_>>()});
+                writeln!(out, "{v}")?;
+            }
+        }
+        if a.latency {
+            writeln!(out, "{}", serde_json::to_string(&latency_summary(&mut ms))?)?;
+        }
+        out.flush()?;
+        return Ok(());
+    }
+    let file = a.file.as_ref().context("a FILE or --queries is needed")?;
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
+    } else {
+        text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    let doc = Document {
+        id: "query".into(),
+        text,
+        url: None,
+        date: None,
+        section: None,
+        lang: None,
+        title: None,
+        origin: file.display().to_string(),
+        article: None,
+    };
+    let matches = engine.match_document(doc)?;
+    for m in &matches {
+        if a.json {
+            writeln!(out, "{}", serde_json::to_string(&MatchOut::new(m))?)?;
+        } else {
+            writeln!(
+                out,
+                "{}\t{}\tscore {:.3}\tcontainment {:.3}\t{} passages\t{}",
+                m.id,
+                m.relation.as_str(),
+                m.score,
+                m.containment,
+                m.evidence.len(),
+                m.reason
+            )?;
+        }
+    }
+    out.flush()?;
+    if matches.is_empty() && !a.json {
+        eprintln!("no indexed document is related to this text");
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Latency {
+    queries: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    mean_ms: f64,
+}
+
+/// Nearest-rank percentiles of the lookup times.
+fn latency_summary(ms: &mut [f64]) -> Latency {
+    ms.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        if ms.is_empty() {
+            0.0
+        } else {
+            let rank = ((p * ms.len() as f64).ceil() as usize).clamp(1, ms.len());
+            ms[rank - 1]
+        }
+    };
+    let r = |x: f64| (x * 1000.0).round() / 1000.0;
+    Latency {
+        queries: ms.len(),
+        p50_ms: r(pct(0.50)),
+        p99_ms: r(pct(0.99)),
+        max_ms: r(ms.last().copied().unwrap_or(0.0)),
+        mean_ms: r(if ms.is_empty() { 0.0 } else { ms.iter().sum::<f64>() / ms.len() as f64 }),
+    }
+}
+
 fn index_cmd(cmd: IndexCmd) -> Result<()> {
     match cmd {
         IndexCmd::Check { index } => {
@@ -557,6 +716,7 @@ fn main() -> ExitCode {
         Cmd::Scan(a) => scan(a),
         Cmd::Extract(a) => extract(a),
         Cmd::Explain(a) => explain(a),
+        Cmd::Match(a) => match_cmd(a),
         Cmd::Index { cmd } => index_cmd(cmd),
     };
     match r {

@@ -26,6 +26,8 @@ fn fold(k: u64) -> u32 {
 /// Cache of the index's pages in memory: enough for the postings a batch touches at a million
 /// documents; redb's default (1 GiB) was most of a scan's resident memory.
 const CACHE_BYTES: usize = 256 << 20;
+/// Document number -> its anchors (not counting the weak ones), for the share of them a candidate holds.
+const ANCHOR_COUNTS: TableDefinition<u64, u32> = TableDefinition::new("anchor_counts");
 const LINKS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("links");
 const NEIGHBOURS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("neighbours");
 
@@ -98,6 +100,8 @@ pub enum DocRef {
 
 pub struct NewDoc {
     pub record: DocRecord,
+    /// How many of `anchors` (the first ones) are strong anchors; the rest are weak.
+    pub strong_anchors: u32,
     pub band_keys: Vec<u64>,
     pub anchors: Vec<u64>,
 }
@@ -149,6 +153,9 @@ impl TableBytes {
 pub struct Index {
     db: Database,
     path: PathBuf,
+    /// Every document's strong-anchor count, by number: loaded on first use (4 bytes a document),
+    /// extended by each write.
+    counts: std::sync::RwLock<Option<Vec<u32>>>,
 }
 
 type R<T> = Result<T, IndexError>;
@@ -170,7 +177,7 @@ impl Index {
                 .map_err(|e| IndexError::Db { path: path.to_path_buf(), source: Box::new(redb::Error::Io(e)) })?;
         }
         let db = Database::builder().set_cache_size(CACHE_BYTES).create(path).map_err(|e| db_err(path, e))?;
-        let idx = Index { db, path: path.to_path_buf() };
+        let idx = Index { db, path: path.to_path_buf(), counts: Default::default() };
         idx.init(params)?;
         Ok(idx)
     }
@@ -217,6 +224,7 @@ impl Index {
             tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
             tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
             tx.open_table(LINKS).map_err(|e| self.err(e))?;
+            tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
             tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
         }
         tx.commit().map_err(|e| self.err(e))
@@ -299,12 +307,40 @@ impl Index {
         Ok(out)
     }
 
+    /// Strong-anchor counts of indexed documents (0 for an unknown number).
+    pub fn anchor_counts(&self, nums: &[u64]) -> R<Vec<u32>> {
+        let loaded = self.counts.read().map(|g| g.is_some()).unwrap_or(false);
+        if !loaded {
+            let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+            let t = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
+            let mut c: Vec<u32> = Vec::new();
+            for row in t.iter().map_err(|e| self.err(e))? {
+                let (n, k) = row.map_err(|e| self.err(e))?;
+                let n = n.value() as usize;
+                if c.len() <= n {
+                    c.resize(n + 1, 0);
+                }
+                c[n] = k.value();
+            }
+            if let Ok(mut g) = self.counts.write() {
+                *g = Some(c);
+            }
+        }
+        let g = self.counts.read().map_err(|_| IndexError::Corrupt {
+            path: self.path.clone(),
+            what: "anchor counts".into(),
+            detail: "a writer panicked".into(),
+        })?;
+        let c = g.as_deref().unwrap_or(&[]);
+        Ok(nums.iter().map(|&n| c.get(n as usize).copied().unwrap_or(0)).collect())
+    }
+
     /// Write a batch in one transaction; returns the numbers given to the batch's documents.
     pub fn write(&self, batch: Batch) -> R<Vec<u64>> {
         let mut tx = self.db.begin_write().map_err(|e| self.err(e))?;
         // Bulk loads touch many pages; a larger cache for the transaction is set by redb defaults.
         tx.set_quick_repair(true);
-        let nums;
+        let nums: (Vec<u64>, Vec<(u64, u32)>);
         {
             let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
             let mut next = meta
@@ -317,9 +353,11 @@ impl Index {
             let mut bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
             let mut anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
             let mut links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
+            let mut counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
             let mut neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
             let mut assigned = Vec::with_capacity(batch.docs.len());
             let mut band_rows: Vec<(u32, u32)> = Vec::new();
+            let mut new_counts: Vec<(u64, u32)> = Vec::new();
             let mut anchor_rows: Vec<(u32, u32)> = Vec::new();
             for d in &batch.docs {
                 if let Some(existing) = ids.get(d.record.id.as_str()).map_err(|e| self.err(e))? {
@@ -337,6 +375,8 @@ impl Index {
                 })?;
                 docs.insert(n, bytes.as_slice()).map_err(|e| self.err(e))?;
                 let n32 = u32::try_from(n).map_err(|_| IndexError::Full { path: self.path.clone() })?;
+                counts.insert(n, d.strong_anchors).map_err(|e| self.err(e))?;
+                new_counts.push((n, d.strong_anchors));
                 band_rows.extend(d.band_keys.iter().map(|&k| (fold(k), n32)));
                 anchor_rows.extend(d.anchors.iter().map(|&k| (fold(k), n32)));
                 assigned.push(n);
@@ -384,9 +424,21 @@ impl Index {
                 neigh.insert(hi, lo).map_err(|e| self.err(e))?;
             }
             meta.insert("next_doc", next.to_le_bytes().as_slice()).map_err(|e| self.err(e))?;
-            nums = assigned;
+            nums = (assigned, new_counts);
         }
         tx.commit().map_err(|e| self.err(e))?;
+        let (nums, new_counts) = nums;
+        if let Ok(mut guard) = self.counts.write() {
+            if let Some(c) = guard.as_mut() {
+                for (n, k) in new_counts {
+                    let n = n as usize;
+                    if c.len() <= n {
+                        c.resize(n + 1, 0);
+                    }
+                    c[n] = k;
+                }
+            }
+        }
         Ok(nums)
     }
 
@@ -476,6 +528,8 @@ impl Index {
         stat!("ids", ids);
         stat!("docs", docs);
         stat!("links", links);
+        let counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
+        stat!("anchor_counts", counts);
         let bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
         stat!("lsh_bands", bands);
         let anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
@@ -522,6 +576,7 @@ mod tests {
     fn doc(id: &str, text: &str) -> NewDoc {
         NewDoc {
             record: DocRecord::new(id.into(), text, None, None, None, None, 42, vec![(0, text.len() as u32)]),
+            strong_anchors: 1,
             band_keys: vec![100, 200],
             anchors: vec![7],
         }
