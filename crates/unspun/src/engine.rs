@@ -172,7 +172,16 @@ impl Engine {
     /// exactly as it did when it was indexed.
     pub(crate) fn prepare_stored(&self, rec: &DocRecord, text: &str) -> Prepared {
         let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
-        self.prepare_doc(text, &spans, rec.date.as_deref(), rec.lang.as_deref())
+        // Verification compares texts; the index keys (signature, bands, anchors) are not needed again.
+        crate::prepare::prepare_with(
+            text,
+            &spans,
+            rec.date.as_deref(),
+            rec.lang.as_deref(),
+            &self.cfg,
+            &self.hasher,
+            false,
+        )
     }
 
     pub(crate) fn prepare_doc(
@@ -329,15 +338,33 @@ impl Engine {
         st.summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
 
         let t = StageTimer::start();
-        let mut cands = self.batch_candidates(&live);
-        let stored = self.index_candidates(&live, &mut cands)?;
+        let cands = self.batch_candidates(&live);
         st.summary.candidates += cands.len();
         record(&mut st.timings, "candidates", &t);
-
         let t = StageTimer::start();
-        let links = self.verify(&live, &stored, &cands);
-        st.summary.verified_links += links.len();
+        let mut links = self.verify(&live, &HashMap::new(), &cands);
         record(&mut st.timings, "verify", &t);
+        // Against the index a slice at a time, so that the indexed documents loaded for verification
+        // (up to `MAX_INDEX_CANDIDATES` each) stay few whatever the batch size.
+        for (k, slice) in live.chunks(INDEX_SLICE).enumerate() {
+            let t = StageTimer::start();
+            let mut cands = Vec::new();
+            let stored = self.index_candidates(slice, &mut cands)?;
+            st.summary.candidates += cands.len();
+            record(&mut st.timings, "candidates", &t);
+            let t = StageTimer::start();
+            let base = k * INDEX_SLICE;
+            links.extend(self.verify(slice, &stored, &cands).into_iter().map(|(a, b, d, info)| {
+                let shift = |r: DocRef| match r {
+                    DocRef::New(i) => DocRef::New(base + i),
+                    other => other,
+                };
+                (shift(a), shift(b), d, info)
+            }));
+            record(&mut st.timings, "verify", &t);
+        }
+        let links = keep_mutual_best_translations(links);
+        st.summary.verified_links += links.len();
 
         let t = StageTimer::start();
         if let Some(index) = &self.index {
@@ -393,7 +420,8 @@ impl Engine {
         Ok(())
     }
 
-    /// Verify candidate pairs: the relation and evidence of each that holds.
+    /// Verify candidate pairs: the relation and evidence of each that holds (translations not yet
+    /// reduced to mutual best ones: see `keep_mutual_best_translations`).
     fn verify(
         &self,
         live: &[Live],
@@ -469,7 +497,6 @@ impl Engine {
                 Some((a, b, d, info))
             })
             .collect();
-        let links = keep_mutual_best_translations(links);
         if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
             let lines = dbg.into_inner().unwrap_or_default();
             // Appended, one batch after the other.
@@ -493,8 +520,7 @@ impl Engine {
         let live = [Live { doc, prep }];
         let mut cands = Vec::new();
         let stored = self.index_candidates(&live, &mut cands)?;
-        let mut out: Vec<Match> = self
-            .verify(&live, &stored, &cands)
+        let mut out: Vec<Match> = keep_mutual_best_translations(self.verify(&live, &stored, &cands))
             .into_iter()
             .filter_map(|(_, b, d, info)| {
                 let DocRef::Indexed(n) = b else { return None };
@@ -596,7 +622,20 @@ impl Engine {
         let counts: HashMap<u64, u32> = nums.iter().copied().zip(index.anchor_counts(&nums)?).collect();
         for (i, (_, by_anchor)) in found.iter_mut().enumerate() {
             let mine = live[i].prep.anchors.len();
+            let share = |n: &u64, h: &(u32, u32)| {
+                let m = mine.min(counts.get(n).copied().unwrap_or(0) as usize).max(1);
+                h.0 as f64 / m as f64
+            };
             by_anchor.retain(|n, h| h.0 == 0 || enough_share(h.0, mine, counts.get(n).copied().unwrap_or(0) as usize));
+            if by_anchor.len() > MAX_INDEX_CANDIDATES {
+                // The best by share of anchors (then by number, for determinism).
+                let mut ranked: Vec<(u64, (u32, u32))> = by_anchor.drain().collect();
+                ranked.sort_by(|(na, ha), (nb, hb)| {
+                    share(nb, hb).total_cmp(&share(na, ha)).then(hb.1.cmp(&ha.1)).then(na.cmp(nb))
+                });
+                ranked.truncate(MAX_INDEX_CANDIDATES);
+                by_anchor.extend(ranked);
+            }
         }
         let mut wanted: HashSet<u64> = HashSet::new();
         let mut weak_only: HashSet<(usize, u64)> = HashSet::new();
@@ -720,6 +759,15 @@ fn is_candidate(hits: (u32, u32), min_hits: u32, a: &Prepared, b: &Prepared) -> 
     cross && 2 * hits.0 + hits.1 >= 2 * min_hits.max(ENTITY_MIN_HITS / 2)
 }
 
+/// Documents of a batch compared with the index together (see `scan_batch`).
+const INDEX_SLICE: usize = 512;
+
+/// Indexed documents found by anchors that one new document is verified against: the best by share
+/// of anchors. A family needs one link to each member to form, and a story syndicated to hundreds of
+/// pages links a new copy to dozens of them; unrelated documents that reuse a paragraph of a common
+/// source grow with the index and rank below.
+const MAX_INDEX_CANDIDATES: usize = 24;
+
 /// Share of the smaller document's anchors a pair found by anchors alone must hold.
 ///
 /// Documents that each took a paragraph or two of a common source share a few anchors, and the more
@@ -799,5 +847,100 @@ impl NodeInfo {
             length: tokens.len(),
             cleaned: if with_text { Arc::from(cleaned_text(text, &rec.spans)) } else { Arc::from("") },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "The city council voted on Tuesday to close the old harbour bridge to lorries from March, \
+after engineers found corrosion in two of its steel supports. The mayor said repairs would cost about 4 million \
+euros and take most of the year. Local firms warned that the detour would add an hour to deliveries. \
+The council will review the closure in September when the engineers report again on the state of the bridge.";
+
+    const OTHER: &str = "A new bakery opened in the old post office building on Saturday, drawing a queue around \
+the block. Its owners, two sisters who trained in Lyon, plan to sell bread made with flour from a mill up the \
+valley. They hope to hire six more staff by the summer and to open a café on the first floor next year.";
+
+    fn doc(id: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            text: text.into(),
+            url: None,
+            date: None,
+            section: None,
+            lang: Some("en".into()),
+            title: None,
+            origin: id.into(),
+            article: None,
+        }
+    }
+
+    fn corpus() -> Vec<Document> {
+        vec![
+            doc("a", STORY),
+            doc("b", OTHER),
+            doc("c", &format!("From our correspondent.\n\n{STORY}")),
+            doc("d", &format!("{OTHER} Opening hours are on the shop's website.")),
+            doc("a", STORY),
+            doc("e", STORY),
+        ]
+    }
+
+    fn pairs(out: &ScanOutcome) -> Vec<(String, String, String)> {
+        let mut p: Vec<_> = out.pairs.iter().map(|p| (p.a.clone(), p.b.clone(), p.relation.clone())).collect();
+        p.sort();
+        p
+    }
+
+    #[test]
+    fn streaming_in_small_batches_finds_what_one_batch_finds() {
+        let cfg = Config { clean: false, ..Config::default() };
+        let whole = Engine::new(cfg.clone(), None).unwrap().scan(corpus(), BTreeMap::new(), &SilentObserver).unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let engine =
+            Engine::new(Config { batch_size: 2, corpus: false, ..cfg }, Some(&dir.path().join("i.redb"))).unwrap();
+        let docs = corpus();
+        // Incoming batches of other sizes than the engine's.
+        let incoming: Vec<Vec<Document>> = vec![docs[..3].to_vec(), docs[3..].to_vec()];
+        let streamed =
+            engine.scan_stream(&HostLineStats::new(), incoming, 6, BTreeMap::new(), &SilentObserver).unwrap();
+        assert_eq!(pairs(&whole), pairs(&streamed));
+        assert!(!pairs(&whole).is_empty());
+        assert_eq!(streamed.summary.docs, 5);
+        assert_eq!(streamed.summary.skipped.get("duplicate_id"), Some(&1));
+        assert_eq!(streamed.summary.new_docs, 5);
+        // Without the corpus, the report keeps no text.
+        assert!(streamed.corpus.iter().all(|c| match c {
+            unspun_io::output::CorpusOut::Kept { text, .. } => text.is_empty(),
+            _ => true,
+        }));
+    }
+
+    #[test]
+    fn match_finds_indexed_copies_without_storing_the_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = Config { clean: false, ..Config::default() };
+        let engine = Engine::new(cfg.clone(), Some(&dir.path().join("i.redb"))).unwrap();
+        engine.scan(vec![doc("a", STORY), doc("b", OTHER)], BTreeMap::new(), &SilentObserver).unwrap();
+        let m = engine.match_document(doc("q", &format!("{STORY} Reporting by our staff."))).unwrap();
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].id, "a");
+        assert_eq!(m[0].relation, crate::Relation::Duplicate);
+        assert!(!m[0].evidence.is_empty());
+        assert!(engine.match_document(doc("q2", "Nothing to do with anything indexed here at all.")).unwrap().is_empty());
+        assert_eq!(engine.index().unwrap().check().unwrap().documents, 2);
+        let no_index = Engine::new(cfg, None).unwrap();
+        assert!(matches!(no_index.match_document(doc("q", STORY)), Err(EngineError::NoIndex)));
+    }
+
+    #[test]
+    fn anchor_share_is_relative_to_the_smaller_document() {
+        assert!(enough_share(6, 100, 1000));
+        assert!(!enough_share(5, 100, 1000));
+        assert!(!enough_share(5, 1000, 100));
+        assert!(enough_share(0, 0, 50), "an empty side decides nothing here");
     }
 }

@@ -731,3 +731,19 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::latency_summary;
+
+    #[test]
+    fn latency_percentiles_by_nearest_rank() {
+        let mut ms: Vec<f64> = (1..=100).rev().map(f64::from).collect();
+        let l = latency_summary(&mut ms);
+        assert_eq!((l.queries, l.p50_ms, l.p99_ms, l.max_ms, l.mean_ms), (100, 50.0, 99.0, 100.0, 50.5));
+        let l = latency_summary(&mut []);
+        assert_eq!((l.queries, l.p99_ms), (0, 0.0));
+        let l = latency_summary(&mut [3.0]);
+        assert_eq!((l.p50_ms, l.p99_ms), (3.0, 3.0));
+    }
+}

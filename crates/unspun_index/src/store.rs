@@ -623,4 +623,33 @@ mod tests {
         drop(idx);
         assert!(matches!(Index::open(&p, "other"), Err(IndexError::Params { .. })));
     }
+
+    #[test]
+    fn anchor_counts_survive_reopening_and_follow_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("idx.redb");
+        {
+            let idx = Index::open(&p, "p1").unwrap();
+            let mut d = doc("a", "alpha");
+            d.strong_anchors = 7;
+            idx.write(Batch { docs: vec![d], links: vec![] }).unwrap();
+            assert_eq!(idx.anchor_counts(&[0, 5]).unwrap(), vec![7, 0]);
+            let mut d = doc("b", "beta");
+            d.strong_anchors = 3;
+            idx.write(Batch { docs: vec![d], links: vec![] }).unwrap();
+            assert_eq!(idx.anchor_counts(&[1, 0]).unwrap(), vec![3, 7], "the cache follows writes");
+        }
+        let mut idx = Index::open(&p, "p1").unwrap();
+        assert_eq!(idx.anchor_counts(&[0, 1]).unwrap(), vec![7, 3]);
+        idx.compact().unwrap();
+        assert_eq!(idx.check().unwrap().documents, 2);
+        assert!(idx.check().unwrap().tables["anchors"].entries >= 1);
+    }
+
+    #[test]
+    fn folded_keys_differ_for_nearby_hashes() {
+        assert_ne!(fold(1), fold(2));
+        assert_ne!(fold(1 << 32), fold(1 << 33));
+        assert_eq!(fold(0xDEAD_BEEF_0000_0000), 0xDEAD_BEEF);
+    }
 }
