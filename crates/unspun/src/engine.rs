@@ -627,11 +627,19 @@ impl Engine {
                 h.0 as f64 / m as f64
             };
             by_anchor.retain(|n, h| h.0 == 0 || enough_share(h.0, mine, counts.get(n).copied().unwrap_or(0) as usize));
-            if by_anchor.len() > MAX_INDEX_CANDIDATES {
-                // The best by share of anchors (then by number, for determinism).
+            let weak = by_anchor.iter().filter(|(n, h)| h.0 > 0 && share(n, h) < CLEAR_ANCHOR_SHARE).count();
+            if by_anchor.len() > MAX_INDEX_CANDIDATES || weak > MAX_WEAK_SHARE_CANDIDATES {
+                // The best by share of anchors (then by number, for determinism); of those below
+                // `CLEAR_ANCHOR_SHARE`, only the first few.
                 let mut ranked: Vec<(u64, (u32, u32))> = by_anchor.drain().collect();
                 ranked.sort_by(|(na, ha), (nb, hb)| {
                     share(nb, hb).total_cmp(&share(na, ha)).then(hb.1.cmp(&ha.1)).then(na.cmp(nb))
+                });
+                let mut low = 0;
+                ranked.retain(|(n, h)| {
+                    let is_low = h.0 > 0 && share(n, h) < CLEAR_ANCHOR_SHARE;
+                    low += usize::from(is_low);
+                    !is_low || low <= MAX_WEAK_SHARE_CANDIDATES
                 });
                 ranked.truncate(MAX_INDEX_CANDIDATES);
                 by_anchor.extend(ranked);
@@ -768,6 +776,13 @@ const INDEX_SLICE: usize = 512;
 /// source grow with the index and rank below.
 const MAX_INDEX_CANDIDATES: usize = 24;
 
+/// Anchor share above which an indexed candidate is always verified (within `MAX_INDEX_CANDIDATES`);
+/// below it, only the best `MAX_WEAK_SHARE_CANDIDATES` are. A copy or a spin of the whole text holds
+/// far more; documents that reuse one paragraph of a common source hold 6-20%, and at a million
+/// documents each new one meets dozens of them.
+const CLEAR_ANCHOR_SHARE: f64 = 0.25;
+const MAX_WEAK_SHARE_CANDIDATES: usize = 4;
+
 /// Share of the smaller document's anchors a pair found by anchors alone must hold.
 ///
 /// Documents that each took a paragraph or two of a common source share a few anchors, and the more
@@ -864,17 +879,7 @@ the block. Its owners, two sisters who trained in Lyon, plan to sell bread made 
 valley. They hope to hire six more staff by the summer and to open a café on the first floor next year.";
 
     fn doc(id: &str, text: &str) -> Document {
-        Document {
-            id: id.into(),
-            text: text.into(),
-            url: None,
-            date: None,
-            section: None,
-            lang: Some("en".into()),
-            title: None,
-            origin: id.into(),
-            article: None,
-        }
+        Document { lang: Some("en".into()), ..Document::plain(id.into(), text.into(), id.into()) }
     }
 
     fn corpus() -> Vec<Document> {
@@ -930,7 +935,10 @@ valley. They hope to hire six more staff by the summer and to open a café on th
         assert_eq!(m[0].id, "a");
         assert_eq!(m[0].relation, crate::Relation::Duplicate);
         assert!(!m[0].evidence.is_empty());
-        assert!(engine.match_document(doc("q2", "Nothing to do with anything indexed here at all.")).unwrap().is_empty());
+        assert!(engine
+            .match_document(doc("q2", "Nothing to do with anything indexed here at all."))
+            .unwrap()
+            .is_empty());
         assert_eq!(engine.index().unwrap().check().unwrap().documents, 2);
         let no_index = Engine::new(cfg, None).unwrap();
         assert!(matches!(no_index.match_document(doc("q", STORY)), Err(EngineError::NoIndex)));

@@ -40,18 +40,18 @@ fn demo_index(dir: &Path) -> PathBuf {
     index
 }
 
+/// `unspun match --index INDEX ...`.
+fn lookup(index: &Path) -> Command {
+    let mut c = unspun();
+    c.arg("match").arg("--index").arg(index);
+    c
+}
+
 #[test]
 fn a_copy_matches_its_indexed_relatives_with_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let index = demo_index(dir.path());
-    let o = unspun()
-        .arg("match")
-        .arg("--index")
-        .arg(&index)
-        .arg("--json")
-        .arg(repo().join("examples/demo/01_northwire_wire.txt"))
-        .output()
-        .unwrap();
+    let o = lookup(&index).arg("--json").arg(repo().join("examples/demo/01_northwire_wire.txt")).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let matches: Vec<Value> =
         String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -75,10 +75,7 @@ fn a_copy_matches_its_indexed_relatives_with_evidence() {
 fn unrelated_text_from_stdin_matches_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let index = demo_index(dir.path());
-    let o = unspun()
-        .arg("match")
-        .arg("--index")
-        .arg(&index)
+    let o = lookup(&index)
         .arg("-")
         .write_stdin("A recipe for lentil soup: soak the lentils overnight, then simmer them with onions.")
         .output()
@@ -100,14 +97,14 @@ fn queries_report_latency_percentiles() {
         .collect();
     std::fs::write(&q, lines.join("\n") + "\n").unwrap();
 
-    let o = unspun().arg("match").arg("--index").arg(&index).arg("--queries").arg(&q).output().unwrap();
+    let o = lookup(&index).arg("--queries").arg(&q).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let rows: Vec<Value> =
         String::from_utf8(o.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 5, "the bad record is skipped");
     assert!(rows.iter().all(|r| !r["matches"].as_array().unwrap().is_empty()));
 
-    let o = unspun().arg("match").arg("--index").arg(&index).args(["--queries"]).arg(&q).arg("--latency").output().unwrap();
+    let o = lookup(&index).arg("--queries").arg(&q).arg("--latency").output().unwrap();
     assert!(o.status.success());
     let lat: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(lat["queries"], Value::from(5));
@@ -118,10 +115,7 @@ fn queries_report_latency_percentiles() {
 #[test]
 fn match_without_an_index_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let o = unspun()
-        .arg("match")
-        .arg("--index")
-        .arg(dir.path().join("missing.redb"))
+    let o = lookup(&dir.path().join("missing.redb"))
         .arg(repo().join("examples/demo/01_northwire_wire.txt"))
         .output()
         .unwrap();
