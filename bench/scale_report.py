@@ -25,10 +25,13 @@ def load(work, name):
     p = os.path.join(work, name)
     if not os.path.exists(p + ".time") or not os.path.exists(p + ".out"):
         return None
-    r = {"name": name, **timev(p + ".time")}
+    try:
+        r = {"name": name, **timev(p + ".time")}
+        out = open(p + ".out").read().strip()
+        r["out"] = json.loads(out.splitlines()[-1]) if out else {}
+    except (AttributeError, ValueError, IndexError):
+        return None  # still running, or failed: see NAME.err
     r["cpu_s"] = round(r["user_s"] + r["sys_s"], 2)
-    out = open(p + ".out").read().strip()
-    r["out"] = json.loads(out.splitlines()[-1]) if out else {}
     r["load1"] = [float(l.split()[0]) for l in open(p + ".load") if l.strip()] if os.path.exists(p + ".load") else []
     for ext, key in ((".check.json", "check"), (".compact.json", "compact"), (".score.json", "score")):
         if os.path.exists(p + ext):
