@@ -614,7 +614,15 @@ impl Engine {
             .iter()
             .map(|l| (l.prep.band_keys.as_slice(), l.prep.anchors.as_slice(), l.prep.entity_anchors.as_slice()))
             .collect();
-        let mut found = index.candidates(&queries, self.cfg.max_posting)?;
+        // Posting-list lookups are most of this stage: spread them over the cores, a read
+        // transaction per chunk of queries.
+        let mut found: Vec<_> = queries
+            .par_chunks(32)
+            .map(|q| index.candidates(q, self.cfg.max_posting))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         // Anchor candidates must hold a share of the smaller document's anchors: see `enough_share`.
         let mut nums: Vec<u64> = found.iter().flat_map(|(_, m)| m.keys().copied()).collect();
         nums.sort_unstable();
