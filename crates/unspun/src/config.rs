@@ -19,6 +19,9 @@ pub struct Config {
     pub signals: Signals,
     /// Story grouping: thresholds, date window, postings.
     pub story: StoryParams,
+    /// Build the deduplicated corpus (`ScanOutcome::corpus`). Off, the report loads only documents
+    /// with links and keeps no text, so its memory does not grow with the corpus text.
+    pub corpus: bool,
 }
 
 /// The rewrite-robust signals on top of exact shingles.
@@ -50,6 +53,7 @@ impl Default for Config {
             min_anchor_hits: 2,
             signals: Signals::default(),
             story: StoryParams::default(),
+            corpus: true,
         }
     }
 }

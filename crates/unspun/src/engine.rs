@@ -56,6 +56,23 @@ pub struct Summary {
     pub timings: BTreeMap<String, f64>,
 }
 
+/// An indexed document related to a looked-up text ([`Engine::match_document`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Match {
+    pub id: String,
+    /// Its number in the index.
+    pub number: u64,
+    pub relation: crate::Relation,
+    pub score: f64,
+    /// The rule that decided, in words.
+    pub reason: &'static str,
+    pub jaccard: f32,
+    pub containment: f32,
+    /// Shared or aligned passages: character offsets into the looked-up text, then into the indexed
+    /// document's text, and their similarity.
+    pub evidence: Vec<([u32; 2], [u32; 2], f32)>,
+}
+
 pub struct ScanOutcome {
     pub pairs: Vec<PairOut>,
     pub clusters: Vec<ClusterOut>,
@@ -75,8 +92,27 @@ struct Live {
     prep: Prepared,
 }
 
+/// What a scan carries from one batch to the next: counts, timings and per-document numbers only.
+struct ScanState {
+    summary: Summary,
+    timings: BTreeMap<String, f64>,
+    /// Hashes of the ids seen in this scan.
+    seen: HashSet<u64>,
+    /// Index numbers of this scan's documents (new and already indexed): the report's seeds.
+    seed_nums: Vec<u64>,
+    /// Without an index: the nodes and links of the report.
+    graph: Graph,
+}
+
+fn record(timings: &mut BTreeMap<String, f64>, name: &str, t: &StageTimer) {
+    let (w, c) = t.stop();
+    *timings.entry(format!("{name}_s")).or_insert(0.0) += w;
+    *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += c;
+}
+
 /// A document loaded back from the index for verification.
 struct Stored {
+    id: String,
     text: String,
     prep: Prepared,
 }
@@ -95,6 +131,14 @@ impl Engine {
 
     pub fn index(&self) -> Option<&Index> {
         self.index.as_ref()
+    }
+
+    /// Compact the index file (see [`Index::compact`]); nothing without an index.
+    pub fn compact_index(&mut self) -> Result<bool, EngineError> {
+        match &mut self.index {
+            Some(i) => Ok(i.compact()?),
+            None => Ok(false),
+        }
     }
 
     /// Corpus statistics the plain-text cleaner learns from: which lines recur on a host's pages.
@@ -131,7 +175,16 @@ impl Engine {
     /// exactly as it did when it was indexed.
     pub(crate) fn prepare_stored(&self, rec: &DocRecord, text: &str) -> Prepared {
         let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
-        self.prepare_doc(text, &spans, rec.date.as_deref(), rec.lang.as_deref())
+        // Verification compares texts; the index keys (signature, bands, anchors) are not needed again.
+        crate::prepare::prepare_with(
+            text,
+            &spans,
+            rec.date.as_deref(),
+            rec.lang.as_deref(),
+            &self.cfg,
+            &self.hasher,
+            false,
+        )
     }
 
     pub(crate) fn prepare_doc(
@@ -145,262 +198,74 @@ impl Engine {
     }
 
     /// Relate `docs` with each other and with everything in the index, store them, and report the
-    /// families they belong to.
+    /// families they belong to. Holds every document in memory; [`Engine::scan_stream`] does not.
     pub fn scan(
         &self,
         docs: Vec<Document>,
         skipped: BTreeMap<String, usize>,
         obs: &dyn Observer,
     ) -> Result<ScanOutcome, EngineError> {
-        let mut summary = Summary { skipped, docs: docs.len(), ..Default::default() };
-        summary.mb = docs.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
-        let mut timings = BTreeMap::new();
-        let mut record = |name: &str, t: &StageTimer| {
-            let (w, c) = t.stop();
-            *timings.entry(format!("{name}_s")).or_insert(0.0) += w;
-            *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += c;
-        };
-
-        // One document per id: a repeated id in the input is a mistake of the input, reported.
-        let mut seen = HashSet::new();
-        let mut input: Vec<Document> = Vec::with_capacity(docs.len());
-        for d in docs {
-            if seen.insert(d.id.clone()) {
-                input.push(d);
-            } else {
-                *summary.skipped.entry("duplicate_id".into()).or_default() += 1;
-            }
-        }
-
-        // Documents already in the index with the same content are not processed again.
-        let mut seed_nums: Vec<u64> = Vec::new();
-        if let Some(index) = &self.index {
-            let known = index.lookup_ids(input.iter().map(|d| d.id.as_str()))?;
-            let mut keep = Vec::with_capacity(input.len());
-            for (d, k) in input.into_iter().zip(known) {
-                match k {
-                    Some((n, h)) if h == unspun_text::hash_bytes(d.text.as_bytes()) => {
-                        summary.already_indexed += 1;
-                        seed_nums.push(n);
-                    }
-                    Some(_) => *summary.skipped.entry("id_indexed_with_other_text".into()).or_default() += 1,
-                    None => keep.push(d),
-                }
-            }
-            input = keep;
-        }
-
         let t = StageTimer::start();
         obs.stage("learning page furniture", 0);
-        let stats = if self.cfg.clean { self.line_stats(&input) } else { HostLineStats::new() };
+        let stats = if self.cfg.clean { self.line_stats(&docs) } else { HostLineStats::new() };
         obs.finish_stage();
-        record("line_stats", &t);
+        let (w, c) = t.stop();
+        let total = docs.len() as u64;
+        let mut out = self.scan_stream(&stats, std::iter::once(docs), total, skipped, obs)?;
+        *out.summary.timings.entry("line_stats_s".into()).or_insert(0.0) += w;
+        *out.summary.timings.entry("line_stats_cpu_s".into()).or_insert(0.0) += c;
+        Ok(out)
+    }
 
-        let mut graph = Graph::default();
-        let n_perm = self.cfg.fingerprint.shingle;
-        obs.stage("relating documents", input.len() as u64);
-        let mut rest = input;
-        let batch_size = if self.index.is_some() { self.cfg.batch_size.max(1) } else { usize::MAX };
-        while !rest.is_empty() {
-            let tail = rest.split_off(rest.len().min(batch_size));
-            let batch = std::mem::replace(&mut rest, tail);
-            let n_batch = batch.len();
-
-            let t = StageTimer::start();
-            let live: Vec<Live> = batch
-                .into_par_iter()
-                .map(|doc| {
-                    let spans = self.article_spans(&stats, &doc);
-                    let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref(), doc.lang.as_deref());
-                    Live { doc, prep }
-                })
-                .collect();
-            record("prepare", &t);
-            summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
-
-            let t = StageTimer::start();
-            let mut cands = self.batch_candidates(&live);
-            let stored = self.index_candidates(&live, &mut cands)?;
-            summary.candidates += cands.len();
-            record("candidates", &t);
-
-            let t = StageTimer::start();
-            // Every verified candidate with its figures, for tuning (UNSPUN_DEBUG_CANDIDATES=FILE).
-            let debug =
-                std::env::var_os("UNSPUN_DEBUG_CANDIDATES").map(|_| std::sync::Mutex::new(Vec::<String>::new()));
-            let view = |r: DocRef| -> (&Prepared, &str) {
-                match r {
-                    DocRef::New(i) => (&live[i].prep, live[i].doc.text.as_str()),
-                    DocRef::Indexed(n) => {
-                        let s = &stored[&n];
-                        (&s.prep, s.text.as_str())
-                    }
-                }
-            };
-            let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
-                .par_iter()
-                .filter_map(|&(a, b)| {
-                    let (pa, ta) = view(a);
-                    let (pb, tb) = view(b);
-                    let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
-                    let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
-                    // A pair that shares most of its text is a copy whatever the sentences say: skip
-                    // the alignment, the costliest step of verification.
-                    let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
-                    let template = !cross && crate::decide::is_template(&ov);
-                    let al = if !self.cfg.signals.alignment || clear_copy || template {
-                        unspun_align::SentenceAlignment::default()
-                    } else if cross {
-                        unspun_align::align_sentences(&pa.entities, &pb.entities)
-                    } else {
-                        unspun_align::align_sentences(&pa.sentences, &pb.sentences)
-                    };
-                    if let Some(dbg) = &debug {
-                        let id = |r: DocRef| match r {
-                            DocRef::New(i) => live[i].doc.id.clone(),
-                            DocRef::Indexed(n) => format!("#{n}"),
-                        };
-                        let line = serde_json::json!({"a": id(a), "b": id(b), "jaccard": ov.jaccard, "containment": ov.containment,
-                            "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
-                            "la": pa.sorted.len(), "lb": pb.sorted.len(),
-                            "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
-                            "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences.len(), "nb": pb.sentences.len()});
-                        dbg.lock().unwrap().push(line.to_string());
-                    }
-                    let d = decide(&ov, &al, cross, pa, pb)?;
-                    let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
-                    // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
-                    let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
-                        ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
-                    } else {
-                        let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
-                        al.passages(sa, &pa.tokens, sb, &pb.tokens)
-                    };
-                    let evidence = spans
-                        .iter()
-                        .map(|(ra, rb, sim)| {
-                            (
-                                [ca.char_of(ra.start) as u32, ca.char_of(ra.end) as u32],
-                                [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
-                                *sim,
-                            )
-                        })
-                        .collect();
-                    let info = LinkInfo {
-                        relation: d.relation,
-                        score: d.score,
-                        evidence,
-                        jaccard: ov.jaccard as f32,
-                        containment: ov.containment as f32,
-                        unquoted: unquoted_containment(&ov, pa, pb) as f32,
-                    };
-                    Some((a, b, d, info))
-                })
-                .collect();
-            let mut links = keep_mutual_best_translations(links);
-            summary.verified_links += links.len();
-            if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
-                let lines = dbg.into_inner().unwrap_or_default();
-                let _ = std::fs::write(path, lines.join("\n") + "\n");
+    /// Relate a stream of documents (in batches of any size) with each other and with everything in
+    /// the index, under page-furniture statistics learnt beforehand (a first pass over the input, see
+    /// [`Engine::line_stats`]). With an index, documents flow through in batches of
+    /// `Config::batch_size` and only per-document numbers stay in memory (the texts are written to
+    /// the index and dropped); without one, the whole input is related in memory at once.
+    /// `total` is a hint for progress (0 when unknown).
+    pub fn scan_stream<I>(
+        &self,
+        stats: &HostLineStats,
+        batches: I,
+        total: u64,
+        skipped: BTreeMap<String, usize>,
+        obs: &dyn Observer,
+    ) -> Result<ScanOutcome, EngineError>
+    where
+        I: IntoIterator<Item = Vec<Document>>,
+    {
+        let mut st = ScanState {
+            summary: Summary { skipped, ..Default::default() },
+            timings: BTreeMap::new(),
+            seen: HashSet::new(),
+            seed_nums: Vec::new(),
+            graph: Graph::default(),
+        };
+        if let Some(p) = std::env::var_os("UNSPUN_DEBUG_CANDIDATES") {
+            let _ = std::fs::write(p, "");
+        }
+        obs.stage("relating documents", total);
+        let batch_size = self.cfg.batch_size.max(1);
+        let mut pending: Vec<Document> = Vec::new();
+        for incoming in batches {
+            let input = self.admit(incoming, &mut st)?;
+            if self.index.is_none() {
+                // Without an index there is nothing to relate a later batch with: one batch.
+                pending.extend(input);
+                continue;
             }
-            record("verify", &t);
-
-            let t = StageTimer::start();
-            let mut events = if self.cfg.signals.stories {
-                let preps: Vec<&Prepared> = live.iter().map(|l| &l.prep).collect();
-                // The later document of a copy link within the batch, or the new one of a link to the
-                // index, is the copy.
-                let mut copies = vec![false; live.len()];
-                for (a, b, ..) in &links {
-                    match (a, b) {
-                        (DocRef::New(i), DocRef::New(j)) => copies[*i.max(j)] = true,
-                        (DocRef::New(i), DocRef::Indexed(_)) | (DocRef::Indexed(_), DocRef::New(i)) => {
-                            copies[*i] = true
-                        }
-                        _ => {}
-                    }
-                }
-                let sb = crate::story::story_batch(&self.cfg.story, self.index.as_ref(), &preps, &copies)?;
-                let copies: HashSet<(DocRef, DocRef)> = links.iter().flat_map(|l| [(l.0, l.1), (l.1, l.0)]).collect();
-                for (a, b, s) in sb.links {
-                    if copies.contains(&(a, b)) {
-                        continue;
-                    }
-                    summary.story_links += 1;
-                    let score = s as f64;
-                    let relation = crate::Relation::SameStory;
-                    let d = Decision { relation, score, reason: "the same event in other words (event terms)" };
-                    let info = LinkInfo {
-                        relation,
-                        score,
-                        evidence: Vec::new(),
-                        jaccard: 0.0,
-                        containment: 0.0,
-                        unquoted: 0.0,
-                    };
-                    links.push((a, b, d, info));
-                }
-                sb.events
-            } else {
-                vec![None; live.len()]
-            };
-            record("stories", &t);
-
-            let t = StageTimer::start();
-            if let Some(index) = &self.index {
-                let batch = Batch {
-                    docs: live
-                        .iter()
-                        .zip(events.iter_mut())
-                        .map(|(l, ev)| NewDoc {
-                            record: DocRecord::new(
-                                l.doc.id.clone(),
-                                &l.doc.text,
-                                l.doc.url.clone(),
-                                l.doc.date.clone(),
-                                l.doc.title.clone(),
-                                // The detected language, so that a later scan need not detect it again.
-                                l.prep.lang.clone(),
-                                l.prep.content_hash,
-                                l.prep.spans.clone(),
-                            ),
-                            signature: l.prep.signature.clone(),
-                            band_keys: l.prep.band_keys.clone(),
-                            anchors: l.prep.anchors.iter().chain(&l.prep.entity_anchors).copied().collect(),
-                            event: ev.take(),
-                        })
-                        .collect(),
-                    links: links
-                        .iter()
-                        .map(|(a, b, d, info)| NewLink {
-                            a: *a,
-                            b: *b,
-                            relation: d.relation.as_str().into(),
-                            score: d.score,
-                            source: None,
-                            evidence: info.evidence.clone(),
-                            jaccard: info.jaccard,
-                            containment: info.containment,
-                        })
-                        .collect(),
-                };
-                let nums = index.write(batch)?;
-                seed_nums.extend(nums);
-            } else {
-                let base = graph.nodes.len();
-                for l in &live {
-                    graph.nodes.push(NodeInfo::from_live(&l.doc, &l.prep));
-                }
-                for (a, b, _, info) in links {
-                    let (DocRef::New(a), DocRef::New(b)) = (a, b) else { continue };
-                    graph.edges.push((base + a, base + b, info));
-                }
+            pending.extend(input);
+            while pending.len() >= batch_size {
+                let rest = pending.split_off(batch_size);
+                let batch = std::mem::replace(&mut pending, rest);
+                self.scan_batch(batch, stats, &mut st, obs)?;
             }
-            record("index_write", &t);
-            summary.new_docs += n_batch;
-            obs.advance(n_batch as u64);
+        }
+        if !pending.is_empty() {
+            self.scan_batch(pending, stats, &mut st, obs)?;
         }
         obs.finish_stage();
+        let ScanState { mut summary, mut timings, seed_nums, mut graph, .. } = st;
 
         let t = StageTimer::start();
         if let Some(index) = &self.index {
@@ -409,7 +274,7 @@ impl Engine {
             graph.inputs = (0..graph.nodes.len()).collect();
         }
         let report = build_report(&graph);
-        record("report", &t);
+        record(&mut timings, "report", &t);
 
         let near_dup: f64 =
             ["prepare_cpu_s", "candidates_cpu_s", "verify_cpu_s"].iter().filter_map(|k| timings.get(*k)).sum();
@@ -421,6 +286,298 @@ impl Engine {
         summary.stories = report.clusters.len();
         summary.pairs = report.pairs.len();
         Ok(ScanOutcome { pairs: report.pairs, clusters: report.clusters, corpus: report.corpus, summary })
+    }
+
+    /// Count an incoming batch and drop what must not be processed: ids seen before in this scan (a
+    /// mistake of the input, reported) and documents the index already holds with the same text.
+    fn admit(&self, docs: Vec<Document>, st: &mut ScanState) -> Result<Vec<Document>, EngineError> {
+        st.summary.docs += docs.len();
+        st.summary.mb += docs.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
+        let mut input: Vec<Document> = Vec::with_capacity(docs.len());
+        for d in docs {
+            // 64-bit hashes of the ids, not the ids: 16 bytes a document whatever the ids' length.
+            if st.seen.insert(unspun_text::hash_bytes(d.id.as_bytes())) {
+                input.push(d);
+            } else {
+                st.summary.docs -= 1;
+                st.summary.mb -= d.text.len() as f64 / 1e6;
+                *st.summary.skipped.entry("duplicate_id".into()).or_default() += 1;
+            }
+        }
+        let Some(index) = &self.index else { return Ok(input) };
+        let known = index.lookup_ids(input.iter().map(|d| d.id.as_str()))?;
+        let mut keep = Vec::with_capacity(input.len());
+        for (d, k) in input.into_iter().zip(known) {
+            match k {
+                Some((n, h)) if h == unspun_text::hash_bytes(d.text.as_bytes()) => {
+                    st.summary.already_indexed += 1;
+                    st.seed_nums.push(n);
+                }
+                Some(_) => *st.summary.skipped.entry("id_indexed_with_other_text".into()).or_default() += 1,
+                None => keep.push(d),
+            }
+        }
+        Ok(keep)
+    }
+
+    /// Prepare, relate, verify and store one batch.
+    fn scan_batch(
+        &self,
+        batch: Vec<Document>,
+        stats: &HostLineStats,
+        st: &mut ScanState,
+        obs: &dyn Observer,
+    ) -> Result<(), EngineError> {
+        let n_batch = batch.len();
+        let t = StageTimer::start();
+        let live: Vec<Live> = batch
+            .into_par_iter()
+            .map(|doc| {
+                let spans = self.article_spans(stats, &doc);
+                let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref(), doc.lang.as_deref());
+                Live { doc, prep }
+            })
+            .collect();
+        record(&mut st.timings, "prepare", &t);
+        st.summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
+
+        let t = StageTimer::start();
+        let cands = self.batch_candidates(&live);
+        st.summary.candidates += cands.len();
+        record(&mut st.timings, "candidates", &t);
+        let t = StageTimer::start();
+        let mut links = self.verify(&live, &HashMap::new(), &cands);
+        record(&mut st.timings, "verify", &t);
+        // Against the index a slice at a time, so that the indexed documents loaded for verification
+        // (up to `MAX_INDEX_CANDIDATES` each) stay few whatever the batch size.
+        for (k, slice) in live.chunks(INDEX_SLICE).enumerate() {
+            let t = StageTimer::start();
+            let mut cands = Vec::new();
+            let stored = self.index_candidates(slice, &mut cands)?;
+            st.summary.candidates += cands.len();
+            record(&mut st.timings, "candidates", &t);
+            let t = StageTimer::start();
+            let base = k * INDEX_SLICE;
+            links.extend(self.verify(slice, &stored, &cands).into_iter().map(|(a, b, d, info)| {
+                let shift = |r: DocRef| match r {
+                    DocRef::New(i) => DocRef::New(base + i),
+                    other => other,
+                };
+                (shift(a), shift(b), d, info)
+            }));
+            record(&mut st.timings, "verify", &t);
+        }
+        let mut links = keep_mutual_best_translations(links);
+        st.summary.verified_links += links.len();
+
+        let t = StageTimer::start();
+        let mut events = if self.cfg.signals.stories {
+            let preps: Vec<&Prepared> = live.iter().map(|l| &l.prep).collect();
+            // The later document of a copy link within the batch, or the new one of a link to the
+            // index, is the copy.
+            let mut copies = vec![false; live.len()];
+            for (a, b, ..) in &links {
+                match (a, b) {
+                    (DocRef::New(i), DocRef::New(j)) => copies[*i.max(j)] = true,
+                    (DocRef::New(i), DocRef::Indexed(_)) | (DocRef::Indexed(_), DocRef::New(i)) => copies[*i] = true,
+                    _ => {}
+                }
+            }
+            let sb = crate::story::story_batch(&self.cfg.story, self.index.as_ref(), &preps, &copies)?;
+            let copied: HashSet<(DocRef, DocRef)> = links.iter().flat_map(|l| [(l.0, l.1), (l.1, l.0)]).collect();
+            for (a, b, s) in sb.links {
+                if copied.contains(&(a, b)) {
+                    continue;
+                }
+                st.summary.story_links += 1;
+                let score = s as f64;
+                let relation = crate::Relation::SameStory;
+                let d = Decision { relation, score, reason: "the same event in other words (event terms)" };
+                let info =
+                    LinkInfo { relation, score, evidence: Vec::new(), jaccard: 0.0, containment: 0.0, unquoted: 0.0 };
+                links.push((a, b, d, info));
+            }
+            sb.events
+        } else {
+            vec![None; live.len()]
+        };
+        record(&mut st.timings, "stories", &t);
+
+        let t = StageTimer::start();
+        if let Some(index) = &self.index {
+            let batch = Batch {
+                docs: live
+                    .iter()
+                    .zip(events.iter_mut())
+                    .map(|(l, ev)| NewDoc {
+                        record: DocRecord::new(
+                            l.doc.id.clone(),
+                            &l.doc.text,
+                            l.doc.url.clone(),
+                            l.doc.date.clone(),
+                            l.doc.title.clone(),
+                            // The detected language, so that a later scan need not detect it again.
+                            l.prep.lang.clone(),
+                            l.prep.content_hash,
+                            l.prep.spans.clone(),
+                        ),
+                        strong_anchors: l.prep.anchors.len() as u32,
+                        band_keys: l.prep.band_keys.clone(),
+                        anchors: l.prep.anchors.iter().chain(&l.prep.entity_anchors).copied().collect(),
+                        event: ev.take(),
+                    })
+                    .collect(),
+                links: links
+                    .iter()
+                    .map(|(a, b, d, info)| NewLink {
+                        a: *a,
+                        b: *b,
+                        relation: d.relation.as_str().into(),
+                        score: d.score,
+                        source: None,
+                        evidence: info.evidence.clone(),
+                        jaccard: info.jaccard,
+                        containment: info.containment,
+                    })
+                    .collect(),
+            };
+            let nums = index.write(batch)?;
+            st.seed_nums.extend(nums);
+        } else {
+            let graph = &mut st.graph;
+            let base = graph.nodes.len();
+            for l in &live {
+                graph.nodes.push(NodeInfo::from_live(&l.doc, &l.prep, self.cfg.corpus));
+            }
+            for (a, b, _, info) in links {
+                let (DocRef::New(a), DocRef::New(b)) = (a, b) else { continue };
+                graph.edges.push((base + a, base + b, info));
+            }
+        }
+        record(&mut st.timings, "index_write", &t);
+        st.summary.new_docs += n_batch;
+        obs.advance(n_batch as u64);
+        Ok(())
+    }
+
+    /// Verify candidate pairs: the relation and evidence of each that holds (translations not yet
+    /// reduced to mutual best ones: see `keep_mutual_best_translations`).
+    fn verify(
+        &self,
+        live: &[Live],
+        stored: &HashMap<u64, Stored>,
+        cands: &[(DocRef, DocRef)],
+    ) -> Vec<(DocRef, DocRef, Decision, LinkInfo)> {
+        let n_perm = self.cfg.fingerprint.shingle;
+        // Every verified candidate with its figures, for tuning (UNSPUN_DEBUG_CANDIDATES=FILE).
+        let debug = std::env::var_os("UNSPUN_DEBUG_CANDIDATES").map(|_| std::sync::Mutex::new(Vec::<String>::new()));
+        let view = |r: DocRef| -> Option<(&Prepared, &str)> {
+            match r {
+                DocRef::New(i) => live.get(i).map(|l| (&l.prep, l.doc.text.as_str())),
+                DocRef::Indexed(n) => stored.get(&n).map(|s| (&s.prep, s.text.as_str())),
+            }
+        };
+        let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let (pa, ta) = view(a)?;
+                let (pb, tb) = view(b)?;
+                let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
+                let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
+                // A pair that shares most of its text is a copy whatever the sentences say: skip
+                // the alignment, the costliest step of verification.
+                let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
+                let template = !cross && crate::decide::is_template(&ov);
+                let al = if !self.cfg.signals.alignment || clear_copy || template {
+                    unspun_align::SentenceAlignment::default()
+                } else if cross {
+                    unspun_align::align_sentences(&pa.entities, &pb.entities)
+                } else {
+                    unspun_align::align_sentences(&pa.sentences, &pb.sentences)
+                };
+                if let Some(dbg) = &debug {
+                    let id = |r: DocRef| match r {
+                        DocRef::New(i) => live[i].doc.id.clone(),
+                        DocRef::Indexed(n) => format!("#{n}"),
+                    };
+                    let line = serde_json::json!({"a": id(a), "b": id(b), "jaccard": ov.jaccard, "containment": ov.containment,
+                        "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
+                        "la": pa.sorted.len(), "lb": pb.sorted.len(),
+                        "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
+                        "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences.len(), "nb": pb.sentences.len()});
+                    dbg.lock().unwrap().push(line.to_string());
+                }
+                let d = decide(&ov, &al, cross, pa, pb)?;
+                let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
+                // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
+                let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
+                    ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
+                } else {
+                    let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
+                    al.passages(sa, &pa.tokens, sb, &pb.tokens)
+                };
+                let evidence = spans
+                    .iter()
+                    .map(|(ra, rb, sim)| {
+                        (
+                            [ca.char_of(ra.start) as u32, ca.char_of(ra.end) as u32],
+                            [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
+                            *sim,
+                        )
+                    })
+                    .collect();
+                let info = LinkInfo {
+                    relation: d.relation,
+                    score: d.score,
+                    evidence,
+                    jaccard: ov.jaccard as f32,
+                    containment: ov.containment as f32,
+                    unquoted: unquoted_containment(&ov, pa, pb) as f32,
+                };
+                Some((a, b, d, info))
+            })
+            .collect();
+        if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
+            let lines = dbg.into_inner().unwrap_or_default();
+            // Appended, one batch after the other.
+            use std::io::Write;
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                let _ = f.write_all((lines.join("\n") + "\n").as_bytes());
+            }
+        }
+        links
+    }
+
+    /// Which indexed documents does `doc` copy, rewrite or translate (or which copy it)? The
+    /// document is compared, not stored. Without page-furniture statistics, the cleaner keeps what
+    /// its per-page rules keep. Best match first.
+    pub fn match_document(&self, doc: Document) -> Result<Vec<Match>, EngineError> {
+        if self.index.is_none() {
+            return Err(EngineError::NoIndex);
+        }
+        let spans = self.article_spans(&HostLineStats::new(), &doc);
+        let prep = self.prepare_doc(&doc.text, &spans, doc.date.as_deref(), doc.lang.as_deref());
+        let live = [Live { doc, prep }];
+        let mut cands = Vec::new();
+        let stored = self.index_candidates(&live, &mut cands)?;
+        let mut out: Vec<Match> = keep_mutual_best_translations(self.verify(&live, &stored, &cands))
+            .into_iter()
+            .filter_map(|(_, b, d, info)| {
+                let DocRef::Indexed(n) = b else { return None };
+                Some(Match {
+                    id: stored.get(&n)?.id.clone(),
+                    number: n,
+                    relation: d.relation,
+                    score: d.score,
+                    reason: d.reason,
+                    jaccard: info.jaccard,
+                    containment: info.containment,
+                    evidence: info.evidence,
+                })
+            })
+            .collect();
+        out.sort_by(|x, y| y.score.total_cmp(&x.score).then(x.number.cmp(&y.number)));
+        Ok(out)
     }
 
     /// Pairs of this batch that share an LSH band or enough anchors.
@@ -497,7 +654,45 @@ impl Engine {
             .iter()
             .map(|l| (l.prep.band_keys.as_slice(), l.prep.anchors.as_slice(), l.prep.entity_anchors.as_slice()))
             .collect();
-        let found = index.candidates(&queries, self.cfg.max_posting)?;
+        // Posting-list lookups are most of this stage: spread them over the cores, a read
+        // transaction per chunk of queries.
+        let mut found: Vec<_> = queries
+            .par_chunks(32)
+            .map(|q| index.candidates(q, self.cfg.max_posting))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        // Anchor candidates must hold a share of the smaller document's anchors: see `enough_share`.
+        let mut nums: Vec<u64> = found.iter().flat_map(|(_, m)| m.keys().copied()).collect();
+        nums.sort_unstable();
+        nums.dedup();
+        let counts: HashMap<u64, u32> = nums.iter().copied().zip(index.anchor_counts(&nums)?).collect();
+        for (i, (_, by_anchor)) in found.iter_mut().enumerate() {
+            let mine = live[i].prep.anchors.len();
+            let share = |n: &u64, h: &(u32, u32)| {
+                let m = mine.min(counts.get(n).copied().unwrap_or(0) as usize).max(1);
+                h.0 as f64 / m as f64
+            };
+            by_anchor.retain(|n, h| h.0 == 0 || enough_share(h.0, mine, counts.get(n).copied().unwrap_or(0) as usize));
+            let weak = by_anchor.iter().filter(|(n, h)| h.0 > 0 && share(n, h) < CLEAR_ANCHOR_SHARE).count();
+            if by_anchor.len() > MAX_INDEX_CANDIDATES || weak > MAX_WEAK_SHARE_CANDIDATES {
+                // The best by share of anchors (then by number, for determinism); of those below
+                // `CLEAR_ANCHOR_SHARE`, only the first few.
+                let mut ranked: Vec<(u64, (u32, u32))> = by_anchor.drain().collect();
+                ranked.sort_by(|(na, ha), (nb, hb)| {
+                    share(nb, hb).total_cmp(&share(na, ha)).then(hb.1.cmp(&ha.1)).then(na.cmp(nb))
+                });
+                let mut low = 0;
+                ranked.retain(|(n, h)| {
+                    let is_low = h.0 > 0 && share(n, h) < CLEAR_ANCHOR_SHARE;
+                    low += usize::from(is_low);
+                    !is_low || low <= MAX_WEAK_SHARE_CANDIDATES
+                });
+                ranked.truncate(MAX_INDEX_CANDIDATES);
+                by_anchor.extend(ranked);
+            }
+        }
         let mut wanted: HashSet<u64> = HashSet::new();
         let mut weak_only: HashSet<(usize, u64)> = HashSet::new();
         for (i, (by_band, by_anchor)) in found.into_iter().enumerate() {
@@ -528,7 +723,7 @@ impl Engine {
                 let rec = rec?;
                 let text = rec.text()?;
                 let prep = self.prepare_stored(&rec, &text);
-                Some((n, Stored { text, prep }))
+                Some((n, Stored { id: rec.id, text, prep }))
             })
             .collect();
         cands.retain(|(a, b)| match (a, b) {
@@ -542,12 +737,23 @@ impl Engine {
 
     /// The families of the given indexed documents, read back from the index.
     pub(crate) fn graph_from_index(&self, index: &Index, seeds: &[u64]) -> Result<Graph, EngineError> {
-        let (nodes, edges) = index.components(seeds)?;
+        let (mut nodes, edges) = index.components(seeds)?;
+        if !self.cfg.corpus {
+            // Only the deduplicated corpus needs the documents without links: leave them unloaded.
+            let linked: HashSet<u64> = edges.iter().flat_map(|((a, b), _)| [*a, *b]).collect();
+            nodes.retain(|n| linked.contains(n));
+        }
         let recs = index.docs(&nodes)?;
         let pos: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
         let mut graph = Graph::default();
-        let prepared: Vec<Option<NodeInfo>> =
-            recs.into_par_iter().map(|rec| rec.and_then(|rec| NodeInfo::from_record(&rec))).collect();
+        let prepared: Vec<Option<NodeInfo>> = recs
+            .into_par_iter()
+            .map(|rec| {
+                let rec = rec?;
+                let text = rec.text()?;
+                Some(NodeInfo::from_record(&rec, &text, self.cfg.corpus))
+            })
+            .collect();
         // Documents that failed to load are left out of the report rather than failing the scan;
         // `unspun index check` reports them.
         let mut remap = vec![usize::MAX; nodes.len()];
@@ -603,10 +809,40 @@ const ENTITY_MIN_HITS: u32 = 4;
 /// anchors find every copy and rewrite, and same-story pages share names by the hundred.
 fn is_candidate(hits: (u32, u32), min_hits: u32, a: &Prepared, b: &Prepared) -> bool {
     if hits.0 >= min_hits {
-        return true;
+        return enough_share(hits.0, a.anchors.len(), b.anchors.len());
     }
     let cross = matches!((&a.lang, &b.lang), (Some(x), Some(y)) if x != y);
     cross && 2 * hits.0 + hits.1 >= 2 * min_hits.max(ENTITY_MIN_HITS / 2)
+}
+
+/// Documents of a batch compared with the index together (see `scan_batch`).
+const INDEX_SLICE: usize = 512;
+
+/// Indexed documents found by anchors that one new document is verified against: the best by share
+/// of anchors. A family needs one link to each member to form, and a story syndicated to hundreds of
+/// pages links a new copy to dozens of them; unrelated documents that reuse a paragraph of a common
+/// source grow with the index and rank below.
+const MAX_INDEX_CANDIDATES: usize = 24;
+
+/// Anchor share above which an indexed candidate is always verified (within `MAX_INDEX_CANDIDATES`);
+/// below it, only the best `MAX_WEAK_SHARE_CANDIDATES` are. A copy or a spin of the whole text holds
+/// far more; documents that reuse one paragraph of a common source hold 6-20%, and at a million
+/// documents each new one meets dozens of them.
+const CLEAR_ANCHOR_SHARE: f64 = 0.25;
+const MAX_WEAK_SHARE_CANDIDATES: usize = 4;
+
+/// Share of the smaller document's anchors a pair found by anchors alone must hold.
+///
+/// Documents that each took a paragraph or two of a common source share a few anchors, and the more
+/// documents there are, the more such pairs: at a million documents of the scale corpus, hundreds a
+/// document, all rejected by verification after loading and preparing both texts. A copy or a spin
+/// keeps anchors along the whole of the smaller text; an excerpt copied into a longer page keeps most
+/// of the excerpt's.
+const MIN_ANCHOR_SHARE: f64 = 0.06;
+
+fn enough_share(hits: u32, a: usize, b: usize) -> bool {
+    let m = a.min(b);
+    m == 0 || hits as f64 >= MIN_ANCHOR_SHARE * m as f64
 }
 
 /// Keep a translation link only when each side is the other's best-scoring translation candidate.
@@ -630,6 +866,18 @@ fn keep_mutual_best_translations(
         .collect()
 }
 
+/// The first non-empty line of the kept text, for story titles when a document has no title.
+fn lead_line(text: &str, spans: &[(u32, u32)]) -> String {
+    spans
+        .iter()
+        .filter_map(|&(a, b)| text.get(a as usize..b as usize))
+        .flat_map(str::lines)
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| l.chars().take(400).collect())
+        .unwrap_or_default()
+}
+
 /// Shared with the report: what a node needs for choosing originals and writing the corpus.
 pub(crate) fn cleaned_text(text: &str, spans: &[(u32, u32)]) -> String {
     let mut out = String::new();
@@ -643,28 +891,8 @@ pub(crate) fn cleaned_text(text: &str, spans: &[(u32, u32)]) -> String {
 }
 
 impl NodeInfo {
-    /// What the report needs of an indexed document, without re-deriving its fingerprints.
-    pub(crate) fn from_record(rec: &DocRecord) -> Option<NodeInfo> {
-        let text = rec.text()?;
-        let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
-        let mut tokens = Vec::new();
-        for s in &spans {
-            unspun_text::tokenize_range(&text, s.clone(), &mut tokens);
-        }
-        Some(NodeInfo {
-            id: rec.id.clone(),
-            url: rec.url.clone(),
-            date: rec.date.clone(),
-            date_key: rec.date.as_deref().and_then(unspun_cluster::parse_date),
-            wire: crate::prepare::wire_of(&text, &spans),
-            length: tokens.len(),
-            cleaned: Arc::from(cleaned_text(&text, &rec.spans)),
-            title: rec.title.clone(),
-            lang: rec.lang.clone(),
-        })
-    }
-
-    pub(crate) fn from_live(doc: &Document, prep: &Prepared) -> NodeInfo {
+    /// `with_text`: keep the cleaned text (only the deduplicated corpus needs it).
+    pub(crate) fn from_live(doc: &Document, prep: &Prepared, with_text: bool) -> NodeInfo {
         NodeInfo {
             id: doc.id.clone(),
             url: doc.url.clone(),
@@ -672,9 +900,121 @@ impl NodeInfo {
             date_key: prep.date,
             wire: prep.wire,
             length: prep.tokens.len(),
-            cleaned: Arc::from(cleaned_text(&doc.text, &prep.spans)),
+            cleaned: if with_text { Arc::from(cleaned_text(&doc.text, &prep.spans)) } else { Arc::from("") },
             title: doc.title.clone(),
             lang: prep.lang.clone(),
+            lead: lead_line(&doc.text, &prep.spans),
         }
+    }
+
+    /// The node of an indexed document: tokenises its kept spans for the length and reads the
+    /// dateline, as `prepare` does, without the costlier signatures and sentences.
+    pub(crate) fn from_record(rec: &DocRecord, text: &str, with_text: bool) -> NodeInfo {
+        let spans: Vec<Range<usize>> =
+            rec.spans.iter().map(|&(a, b)| a as usize..b as usize).filter(|r| r.end <= text.len()).collect();
+        let mut tokens = Vec::new();
+        for s in &spans {
+            unspun_text::tokenize_range(text, s.clone(), &mut tokens);
+        }
+        NodeInfo {
+            id: rec.id.clone(),
+            url: rec.url.clone(),
+            date: rec.date.clone(),
+            date_key: rec.date.as_deref().and_then(unspun_cluster::parse_date),
+            wire: crate::prepare::wire_of(text, &spans),
+            length: tokens.len(),
+            cleaned: if with_text { Arc::from(cleaned_text(text, &rec.spans)) } else { Arc::from("") },
+            title: rec.title.clone(),
+            lang: rec.lang.clone(),
+            lead: lead_line(text, &rec.spans),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "The city council voted on Tuesday to close the old harbour bridge to lorries from March, \
+after engineers found corrosion in two of its steel supports. The mayor said repairs would cost about 4 million \
+euros and take most of the year. Local firms warned that the detour would add an hour to deliveries. \
+The council will review the closure in September when the engineers report again on the state of the bridge.";
+
+    const OTHER: &str = "A new bakery opened in the old post office building on Saturday, drawing a queue around \
+the block. Its owners, two sisters who trained in Lyon, plan to sell bread made with flour from a mill up the \
+valley. They hope to hire six more staff by the summer and to open a café on the first floor next year.";
+
+    fn doc(id: &str, text: &str) -> Document {
+        Document { lang: Some("en".into()), ..Document::plain(id.into(), text.into(), id.into()) }
+    }
+
+    fn corpus() -> Vec<Document> {
+        vec![
+            doc("a", STORY),
+            doc("b", OTHER),
+            doc("c", &format!("From our correspondent.\n\n{STORY}")),
+            doc("d", &format!("{OTHER} Opening hours are on the shop's website.")),
+            doc("a", STORY),
+            doc("e", STORY),
+        ]
+    }
+
+    fn pairs(out: &ScanOutcome) -> Vec<(String, String, String)> {
+        let mut p: Vec<_> = out.pairs.iter().map(|p| (p.a.clone(), p.b.clone(), p.relation.clone())).collect();
+        p.sort();
+        p
+    }
+
+    #[test]
+    fn streaming_in_small_batches_finds_what_one_batch_finds() {
+        let cfg = Config { clean: false, ..Config::default() };
+        let whole = Engine::new(cfg.clone(), None).unwrap().scan(corpus(), BTreeMap::new(), &SilentObserver).unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let engine =
+            Engine::new(Config { batch_size: 2, corpus: false, ..cfg }, Some(&dir.path().join("i.redb"))).unwrap();
+        let docs = corpus();
+        // Incoming batches of other sizes than the engine's.
+        let incoming: Vec<Vec<Document>> = vec![docs[..3].to_vec(), docs[3..].to_vec()];
+        let streamed =
+            engine.scan_stream(&HostLineStats::new(), incoming, 6, BTreeMap::new(), &SilentObserver).unwrap();
+        assert_eq!(pairs(&whole), pairs(&streamed));
+        assert!(!pairs(&whole).is_empty());
+        assert_eq!(streamed.summary.docs, 5);
+        assert_eq!(streamed.summary.skipped.get("duplicate_id"), Some(&1));
+        assert_eq!(streamed.summary.new_docs, 5);
+        // Without the corpus, the report keeps no text.
+        assert!(streamed.corpus.iter().all(|c| match c {
+            unspun_io::output::CorpusOut::Kept { text, .. } => text.is_empty(),
+            _ => true,
+        }));
+    }
+
+    #[test]
+    fn match_finds_indexed_copies_without_storing_the_query() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = Config { clean: false, ..Config::default() };
+        let engine = Engine::new(cfg.clone(), Some(&dir.path().join("i.redb"))).unwrap();
+        engine.scan(vec![doc("a", STORY), doc("b", OTHER)], BTreeMap::new(), &SilentObserver).unwrap();
+        let m = engine.match_document(doc("q", &format!("{STORY} Reporting by our staff."))).unwrap();
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].id, "a");
+        assert_eq!(m[0].relation, crate::Relation::Duplicate);
+        assert!(!m[0].evidence.is_empty());
+        assert!(engine
+            .match_document(doc("q2", "Nothing to do with anything indexed here at all."))
+            .unwrap()
+            .is_empty());
+        assert_eq!(engine.index().unwrap().check().unwrap().documents, 2);
+        let no_index = Engine::new(cfg, None).unwrap();
+        assert!(matches!(no_index.match_document(doc("q", STORY)), Err(EngineError::NoIndex)));
+    }
+
+    #[test]
+    fn anchor_share_is_relative_to_the_smaller_document() {
+        assert!(enough_share(6, 100, 1000));
+        assert!(!enough_share(5, 100, 1000));
+        assert!(!enough_share(5, 1000, 100));
+        assert!(enough_share(0, 0, 50), "an empty side decides nothing here");
     }
 }

@@ -25,7 +25,7 @@ pub mod timing;
 
 pub use config::{Config, Signals};
 pub use decide::{decide, Decision, Relation};
-pub use engine::{Engine, EngineError, Observer, ScanOutcome, SilentObserver, Summary};
+pub use engine::{Engine, EngineError, Match, Observer, ScanOutcome, SilentObserver, Summary};
 pub use explain::{AlignedSentences, ExplainedDoc, Explanation};
 pub use prepare::{prepare, Prepared};
 pub use stories::{StoryDoc, StoryView};

@@ -140,6 +140,20 @@ pub fn prepare(
     cfg: &Config,
     hasher: &MinHasher,
 ) -> Prepared {
+    prepare_with(text, spans, date, lang, cfg, hasher, true)
+}
+
+/// As [`prepare`]; without `index_keys`, the signature, band keys and anchors (what candidate search
+/// needs, not verification) are left empty.
+pub(crate) fn prepare_with(
+    text: &str,
+    spans: &[Range<usize>],
+    date: Option<&str>,
+    lang: Option<&str>,
+    cfg: &Config,
+    hasher: &MinHasher,
+    index_keys: bool,
+) -> Prepared {
     let p = &cfg.fingerprint;
     let mut tokens = Vec::with_capacity(text.len() / 6);
     for s in spans {
@@ -156,10 +170,11 @@ pub fn prepare(
         tokens.iter().filter(|t| t.flags.has(unspun_text::TokenFlags::ENTITY)).map(|t| t.hash).collect();
     entity_set.sort_unstable();
     entity_set.dedup();
-    let mut entity_anchors = if cfg.signals.entities { entity_shingles(&tokens, ENTITY_N) } else { Vec::new() };
+    let mut entity_anchors =
+        if cfg.signals.entities && index_keys { entity_shingles(&tokens, ENTITY_N) } else { Vec::new() };
     entity_anchors.sort_unstable();
     entity_anchors.dedup();
-    let (signature, band_keys, anchors) = if sorted.is_empty() {
+    let (signature, band_keys, anchors) = if sorted.is_empty() || !index_keys {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
         let sig = hasher.sign(&sorted);

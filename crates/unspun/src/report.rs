@@ -17,6 +17,8 @@ pub(crate) struct NodeInfo {
     pub cleaned: Arc<str>,
     pub title: Option<String>,
     pub lang: Option<String>,
+    /// The first line of the kept text (kept even when `cleaned` is not).
+    pub lead: String,
 }
 
 pub(crate) struct LinkInfo {
@@ -94,7 +96,7 @@ fn summarize(g: &Graph, members: &[usize], families: &[(usize, Vec<usize>)]) -> 
     let node = &g.nodes[central];
     let title = match node.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => headline(t, 160),
-        None => headline(&node.cleaned, 160),
+        None => headline(&node.lead, 160),
     };
     let mut dates: Vec<(DateKey, &str)> =
         members.iter().filter_map(|&i| Some((g.nodes[i].date_key?, g.nodes[i].date.as_deref()?))).collect();

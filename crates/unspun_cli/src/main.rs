@@ -52,6 +52,8 @@ enum Cmd {
     /// Show one story (by story id, or by the id of any of its documents): its copy families with
     /// their originals, its independent reports, and its timeline.
     Story(StoryArgs),
+    /// Which indexed documents does this text copy, rewrite or translate? Compares without storing.
+    Match(MatchArgs),
     /// Inspect the index.
     Index {
         #[command(subcommand)]
@@ -98,6 +100,10 @@ struct ScanArgs {
     /// No progress bars.
     #[arg(long, short)]
     quiet: bool,
+    /// Compact the index file after the scan (a bulk load leaves free pages behind: about 40% of the
+    /// file; incremental scans into a large index are faster without).
+    #[arg(long, conflicts_with = "no_index")]
+    compact: bool,
     /// Documents processed and committed together.
     #[arg(long, default_value_t = 4096)]
     batch_size: usize,
@@ -163,10 +169,38 @@ struct ExplainArgs {
     color: String,
 }
 
+#[derive(Args)]
+struct MatchArgs {
+    /// A plain-text file holding the text to look up, or `-` for standard input.
+    #[arg(required_unless_present = "queries", conflicts_with = "queries")]
+    file: Option<PathBuf>,
+    /// Look up every document of a JSONL file (or any input `scan` reads) in one process: one JSON line
+    /// a query on stdout, {"query", "ms", "matches"}.
+    #[arg(long)]
+    queries: Option<PathBuf>,
+    /// With --queries: print only the latency summary (count, p50, p99, max, mean in milliseconds).
+    #[arg(long, requires = "queries")]
+    latency: bool,
+    /// Index file [default: as for scan].
+    #[arg(long)]
+    index: Option<PathBuf>,
+    /// Compare the text as given, without the per-page furniture rules.
+    #[arg(long)]
+    raw: bool,
+    /// Print the matches as JSON (one object a line) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Subcommand)]
 enum IndexCmd {
     /// Check that the index is consistent and print its size.
     Check {
+        #[arg(long)]
+        index: Option<PathBuf>,
+    },
+    /// Give the free pages of the index file back to the file system (after large scans).
+    Compact {
         #[arg(long)]
         index: Option<PathBuf>,
     },
@@ -228,6 +262,74 @@ struct ScanSummaryOut<'a> {
     seconds: f64,
 }
 
+/// Documents of the first pass handed to the line statistics at a time.
+const STATS_CHUNK: usize = 8192;
+
+/// The inputs, read twice: once for the page-furniture statistics, once in batches for the scan, so
+/// no more than a batch of text is in memory. Standard input cannot be read twice: it is read into
+/// memory once.
+struct Inputs<'a> {
+    args: &'a InputArgs,
+    bars: &'a Bars,
+    stdin: bool,
+    /// Reading time (wall, process CPU) summed over both passes.
+    read: std::cell::Cell<(f64, f64)>,
+    skipped: std::cell::RefCell<BTreeMap<String, usize>>,
+    stop: std::cell::RefCell<Option<StrictStop>>,
+}
+
+impl<'a> Inputs<'a> {
+    fn new(args: &'a InputArgs, bars: &'a Bars) -> Self {
+        Inputs {
+            args,
+            bars,
+            stdin: args.inputs.iter().any(|p| p.as_os_str() == "-"),
+            read: Default::default(),
+            skipped: Default::default(),
+            stop: Default::default(),
+        }
+    }
+
+    fn reader(&self) -> InputReader {
+        let opts = ReaderOptions { split_markers: self.args.split_markers, ..Default::default() };
+        InputReader::new(&self.args.inputs, opts)
+    }
+
+    /// Up to `n` documents; bad records are counted when `count` (the second pass), and stop the run
+    /// under `--strict`.
+    fn next_batch(&self, it: &mut InputReader, n: usize, count: bool) -> Vec<Document> {
+        let t = unspun::timing::StageTimer::start();
+        let mut out = Vec::with_capacity(n.min(1 << 16));
+        while out.len() < n && self.stop.borrow().is_none() {
+            match it.next() {
+                None => break,
+                Some(Ok(d)) => out.push(d),
+                Some(Err(e)) if self.args.strict => *self.stop.borrow_mut() = Some(StrictStop(e)),
+                Some(Err(e)) if count => {
+                    let mut sk = self.skipped.borrow_mut();
+                    let c = sk.entry(e.kind.name().to_string()).or_default();
+                    *c += 1;
+                    if *c <= 5 {
+                        self.bars.println(&format!("warning: skipped {e}"));
+                    }
+                }
+                Some(Err(_)) => {}
+            }
+        }
+        let (w, c) = t.stop();
+        let (rw, rc) = self.read.get();
+        self.read.set((rw + w, rc + c));
+        out
+    }
+
+    fn check(&self) -> Result<()> {
+        match self.stop.borrow_mut().take() {
+            Some(e) => Err(e.into()),
+            None => Ok(()),
+        }
+    }
+}
+
 fn scan(a: ScanArgs) -> Result<()> {
     let start = Instant::now();
     let bars = Bars::new(a.quiet);
@@ -243,14 +345,68 @@ fn scan(a: ScanArgs) -> Result<()> {
         window_days: a.story_window_days,
         ..unspun::StoryParams::default()
     };
-    let cfg = Config { clean: !a.raw, batch_size: a.batch_size, signals, story, ..Config::default() };
+    let cfg = Config {
+        clean: !a.raw,
+        batch_size: a.batch_size,
+        signals,
+        story,
+        corpus: a.emit_corpus.is_some(),
+        ..Config::default()
+    };
     let index_path = if a.no_index { None } else { Some(a.index.clone().unwrap_or_else(default_index)) };
-    let engine = Engine::new(cfg, index_path.as_deref()).context("cannot open the index")?;
-    let t = unspun::timing::StageTimer::start();
-    let (docs, skipped) = read_inputs(&a.input, &bars)?;
-    let (read_s, read_cpu) = t.stop();
+    let mut engine = Engine::new(cfg, index_path.as_deref()).context("cannot open the index")?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot create output directory {}", a.out.display()))?;
-    let mut outcome = engine.scan(docs, skipped, &bars)?;
+    let inputs = Inputs::new(&a.input, &bars);
+    let mut outcome = if inputs.stdin {
+        let t = unspun::timing::StageTimer::start();
+        let (docs, skipped) = read_inputs(&a.input, &bars)?;
+        inputs.read.set(t.stop());
+        engine.scan(docs, skipped, &bars)?
+    } else {
+        // Pass 1: page-furniture statistics, a chunk at a time.
+        let mut stats = unspun::extract::HostLineStats::new();
+        let mut total = 0u64;
+        let (mut stats_s, mut stats_cpu) = (0.0, 0.0);
+        if engine.config().clean {
+            let bar = bars.spinner("learning page furniture");
+            let mut it = inputs.reader();
+            loop {
+                let chunk = inputs.next_batch(&mut it, STATS_CHUNK, false);
+                inputs.check()?;
+                if chunk.is_empty() {
+                    break;
+                }
+                total += chunk.len() as u64;
+                bar.inc(chunk.len() as u64);
+                let t = unspun::timing::StageTimer::start();
+                stats.merge(engine.line_stats(&chunk));
+                let (w, c) = t.stop();
+                stats_s += w;
+                stats_cpu += c;
+            }
+            bar.finish_and_clear();
+        }
+        // Pass 2: the scan, in batches.
+        let mut it = inputs.reader();
+        let batch = a.batch_size.max(1);
+        let batches = std::iter::from_fn(|| Some(inputs.next_batch(&mut it, batch, true)).filter(|b| !b.is_empty()));
+        let mut outcome = engine.scan_stream(&stats, batches, total, BTreeMap::new(), &bars)?;
+        inputs.check()?;
+        for (k, v) in inputs.skipped.take() {
+            *outcome.summary.skipped.entry(k).or_default() += v;
+        }
+        outcome.summary.timings.insert("line_stats_s".into(), stats_s);
+        outcome.summary.timings.insert("line_stats_cpu_s".into(), stats_cpu);
+        outcome
+    };
+    if a.compact {
+        let t = unspun::timing::StageTimer::start();
+        engine.compact_index().context("cannot compact the index")?;
+        let (w, c) = t.stop();
+        outcome.summary.timings.insert("compact_s".into(), w);
+        outcome.summary.timings.insert("compact_cpu_s".into(), c);
+    }
+    let (read_s, read_cpu) = inputs.read.get();
     outcome.summary.timings.insert("read_s".into(), read_s);
     outcome.summary.timings.insert("read_cpu_s".into(), read_cpu);
     if let Some(v) = outcome.summary.timings.get_mut("near_dup_cpu_s") {
@@ -520,6 +676,140 @@ fn story(a: StoryArgs) -> Result<()> {
     Ok(())
 }
 
+#[derive(Serialize)]
+struct MatchOut<'a> {
+    id: &'a str,
+    relation: &'static str,
+    score: f64,
+    reason: &'static str,
+    jaccard: f64,
+    containment: f64,
+    /// [query chars, indexed chars, similarity]
+    evidence: Vec<([u32; 2], [u32; 2], f64)>,
+}
+
+impl<'a> MatchOut<'a> {
+    fn new(m: &'a unspun::Match) -> Self {
+        let r3 = |x: f64| (x * 1000.0).round() / 1000.0;
+        MatchOut {
+            id: &m.id,
+            relation: m.relation.as_str(),
+            score: r3(m.score),
+            reason: m.reason,
+            jaccard: r3(m.jaccard as f64),
+            containment: r3(m.containment as f64),
+            evidence: m.evidence.iter().map(|(a, b, s)| (*a, *b, r3(*s as f64))).collect(),
+        }
+    }
+}
+
+fn match_cmd(a: MatchArgs) -> Result<()> {
+    use std::io::{Read, Write};
+    let p = a.index.clone().unwrap_or_else(default_index);
+    if !p.exists() {
+        bail!("no index at {} (scan the documents first)", p.display());
+    }
+    let engine = Engine::new(Config { clean: !a.raw, ..Config::default() }, Some(&p))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if let Some(q) = &a.queries {
+        let mut ms: Vec<f64> = Vec::new();
+        for item in InputReader::new(std::slice::from_ref(q), ReaderOptions::default()) {
+            let doc = match item {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("warning: skipped {e}");
+                    continue;
+                }
+            };
+            let id = doc.id.clone();
+            let t = Instant::now();
+            let matches = engine.match_document(doc)?;
+            let took = t.elapsed().as_secs_f64() * 1e3;
+            ms.push(took);
+            if !a.latency {
+                let v = serde_json::json!({"query": id, "ms": (took * 1000.0).round() / 1000.0,
+                    "matches": matches.iter().map(MatchOut::new).collect::<Vec<_>>()});
+                writeln!(out, "{v}")?;
+            }
+        }
+        if a.latency {
+            writeln!(out, "{}", serde_json::to_string(&latency_summary(&mut ms))?)?;
+        }
+        out.flush()?;
+        return Ok(());
+    }
+    let file = a.file.as_ref().context("a FILE or --queries is needed")?;
+    let mut text = String::new();
+    if file.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
+    } else {
+        text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    let doc = Document {
+        id: "query".into(),
+        text,
+        url: None,
+        date: None,
+        section: None,
+        lang: None,
+        title: None,
+        origin: file.display().to_string(),
+        article: None,
+    };
+    let matches = engine.match_document(doc)?;
+    for m in &matches {
+        if a.json {
+            writeln!(out, "{}", serde_json::to_string(&MatchOut::new(m))?)?;
+        } else {
+            writeln!(
+                out,
+                "{}\t{}\tscore {:.3}\tcontainment {:.3}\t{} passages\t{}",
+                m.id,
+                m.relation.as_str(),
+                m.score,
+                m.containment,
+                m.evidence.len(),
+                m.reason
+            )?;
+        }
+    }
+    out.flush()?;
+    if matches.is_empty() && !a.json {
+        eprintln!("no indexed document is related to this text");
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Latency {
+    queries: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+    max_ms: f64,
+    mean_ms: f64,
+}
+
+/// Nearest-rank percentiles of the lookup times.
+fn latency_summary(ms: &mut [f64]) -> Latency {
+    ms.sort_by(f64::total_cmp);
+    let pct = |p: f64| {
+        if ms.is_empty() {
+            0.0
+        } else {
+            let rank = ((p * ms.len() as f64).ceil() as usize).clamp(1, ms.len());
+            ms[rank - 1]
+        }
+    };
+    let r = |x: f64| (x * 1000.0).round() / 1000.0;
+    Latency {
+        queries: ms.len(),
+        p50_ms: r(pct(0.50)),
+        p99_ms: r(pct(0.99)),
+        max_ms: r(ms.last().copied().unwrap_or(0.0)),
+        mean_ms: r(if ms.is_empty() { 0.0 } else { ms.iter().sum::<f64>() / ms.len() as f64 }),
+    }
+}
+
 fn index_cmd(cmd: IndexCmd) -> Result<()> {
     match cmd {
         IndexCmd::Check { index } => {
@@ -530,6 +820,19 @@ fn index_cmd(cmd: IndexCmd) -> Result<()> {
             let idx = unspun::index::Index::open(&p, &Config::default().index_params())?;
             let st = idx.check()?;
             println!("{}", serde_json::to_string(&st)?);
+            Ok(())
+        }
+        IndexCmd::Compact { index } => {
+            let p = index.unwrap_or_else(default_index);
+            if !p.exists() {
+                bail!("no index at {}", p.display());
+            }
+            let before = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            let mut idx = unspun::index::Index::open(&p, &Config::default().index_params())?;
+            idx.compact()?;
+            drop(idx);
+            let after = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            println!("{}", serde_json::json!({"bytes_before": before, "bytes_after": after}));
             Ok(())
         }
     }
@@ -550,6 +853,7 @@ fn main() -> ExitCode {
         Cmd::Explain(a) => explain(a),
         Cmd::Stories(a) => stories(a),
         Cmd::Story(a) => story(a),
+        Cmd::Match(a) => match_cmd(a),
         Cmd::Index { cmd } => index_cmd(cmd),
     };
     match r {
@@ -562,5 +866,21 @@ fn main() -> ExitCode {
                 ExitCode::from(exit::FAILURE)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::latency_summary;
+
+    #[test]
+    fn latency_percentiles_by_nearest_rank() {
+        let mut ms: Vec<f64> = (1..=100).rev().map(f64::from).collect();
+        let l = latency_summary(&mut ms);
+        assert_eq!((l.queries, l.p50_ms, l.p99_ms, l.max_ms, l.mean_ms), (100, 50.0, 99.0, 100.0, 50.5));
+        let l = latency_summary(&mut []);
+        assert_eq!((l.queries, l.p99_ms), (0, 0.0));
+        let l = latency_summary(&mut [3.0]);
+        assert_eq!((l.p50_ms, l.p99_ms), (3.0, 3.0));
     }
 }

@@ -8,6 +8,8 @@ pub enum IndexError {
     Version { path: PathBuf, found: u32, expected: u32 },
     #[error("index {path}: built with other fingerprint parameters ({found}); this run uses {expected}")]
     Params { path: PathBuf, found: String, expected: String },
+    #[error("index {path}: full (an index holds at most 2^32 documents)")]
+    Full { path: PathBuf },
     #[error("index {path}: corrupt record {what}: {detail}")]
     Corrupt { path: PathBuf, what: String, detail: String },
 }

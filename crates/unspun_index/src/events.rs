@@ -139,7 +139,7 @@ mod tests {
     fn doc(id: &str, terms: &[u32], postings: &[u32]) -> NewDoc {
         NewDoc {
             record: DocRecord::new(id.into(), id, None, None, None, None, 1, vec![]),
-            signature: vec![],
+            strong_anchors: 0,
             band_keys: vec![],
             anchors: vec![],
             event: Some(EventDoc {

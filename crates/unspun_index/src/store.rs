@@ -7,14 +7,27 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever a table's layout or a record's encoding changes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
 const DOCS: TableDefinition<u64, &[u8]> = TableDefinition::new("docs");
-const SIGS: TableDefinition<u64, &[u8]> = TableDefinition::new("signatures");
-const BANDS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("lsh_bands");
-const ANCHORS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("anchors");
+/// Postings: a 32-bit fold of the band key or anchor -> 32-bit document numbers. Folding costs a
+/// spurious candidate now and then (verification rejects it) and halves the bytes of the largest
+/// tables. Signatures are not stored: candidate search needs only the band keys.
+const BANDS: MultimapTableDefinition<u32, u32> = MultimapTableDefinition::new("lsh_bands");
+const ANCHORS: MultimapTableDefinition<u32, u32> = MultimapTableDefinition::new("anchors");
+
+/// The posting key of a band key or anchor.
+fn fold(k: u64) -> u32 {
+    (k ^ (k >> 32)) as u32
+}
+
+/// Cache of the index's pages in memory: enough for the postings a batch touches at a million
+/// documents; redb's default (1 GiB) was most of a scan's resident memory.
+const CACHE_BYTES: usize = 256 << 20;
+/// Document number -> its anchors (not counting the weak ones), for the share of them a candidate holds.
+const ANCHOR_COUNTS: TableDefinition<u64, u32> = TableDefinition::new("anchor_counts");
 const LINKS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("links");
 const NEIGHBOURS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("neighbours");
 
@@ -87,7 +100,8 @@ pub enum DocRef {
 
 pub struct NewDoc {
     pub record: DocRecord,
-    pub signature: Vec<u32>,
+    /// How many of `anchors` (the first ones) are strong anchors; the rest are weak.
+    pub strong_anchors: u32,
     pub band_keys: Vec<u64>,
     pub anchors: Vec<u64>,
     /// Event terms for story grouping (none when stories are off).
@@ -119,11 +133,31 @@ pub struct IndexStats {
     pub links: u64,
     pub file_bytes: u64,
     pub format_version: u32,
+    /// Bytes per table: (stored, metadata and fragmented), from redb's own accounting.
+    pub tables: std::collections::BTreeMap<String, TableBytes>,
+}
+
+/// What one table takes on disk.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct TableBytes {
+    pub entries: u64,
+    pub stored: u64,
+    pub metadata: u64,
+    pub fragmented: u64,
+}
+
+impl TableBytes {
+    fn of(entries: u64, s: redb::TableStats) -> Self {
+        TableBytes { entries, stored: s.stored_bytes(), metadata: s.metadata_bytes(), fragmented: s.fragmented_bytes() }
+    }
 }
 
 pub struct Index {
     pub(crate) db: Database,
     pub(crate) path: PathBuf,
+    /// Every document's strong-anchor count, by number: loaded on first use (4 bytes a document),
+    /// extended by each write.
+    counts: std::sync::RwLock<Option<Vec<u32>>>,
 }
 
 type R<T> = Result<T, IndexError>;
@@ -144,8 +178,8 @@ impl Index {
             std::fs::create_dir_all(dir)
                 .map_err(|e| IndexError::Db { path: path.to_path_buf(), source: Box::new(redb::Error::Io(e)) })?;
         }
-        let db = Database::create(path).map_err(|e| db_err(path, e))?;
-        let idx = Index { db, path: path.to_path_buf() };
+        let db = Database::builder().set_cache_size(CACHE_BYTES).create(path).map_err(|e| db_err(path, e))?;
+        let idx = Index { db, path: path.to_path_buf(), counts: Default::default() };
         idx.init(params)?;
         Ok(idx)
     }
@@ -189,10 +223,10 @@ impl Index {
             // Create every table so readers never meet a missing one.
             tx.open_table(IDS).map_err(|e| self.err(e))?;
             tx.open_table(DOCS).map_err(|e| self.err(e))?;
-            tx.open_table(SIGS).map_err(|e| self.err(e))?;
             tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
             tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
             tx.open_table(LINKS).map_err(|e| self.err(e))?;
+            tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
             tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
             self.create_event_tables(&tx)?;
         }
@@ -250,18 +284,18 @@ impl Index {
         for (bk, an, weak) in queries {
             let mut by_band = HashSet::new();
             for k in bk.iter() {
-                for v in bands.get(*k).map_err(|e| self.err(e))?.take(max_posting) {
-                    by_band.insert(v.map_err(|e| self.err(e))?.value());
+                for v in bands.get(fold(*k)).map_err(|e| self.err(e))?.take(max_posting) {
+                    by_band.insert(u64::from(v.map_err(|e| self.err(e))?.value()));
                 }
             }
             let mut by_anchor: HashMap<u64, (u32, u32)> = HashMap::new();
             for (k, weak) in an.iter().map(|k| (k, false)).chain(weak.iter().map(|k| (k, true))) {
-                let vals = anchors.get(*k).map_err(|e| self.err(e))?;
+                let vals = anchors.get(fold(*k)).map_err(|e| self.err(e))?;
                 if vals.len() as usize > max_posting {
                     continue;
                 }
                 for v in vals {
-                    let e = by_anchor.entry(v.map_err(|e| self.err(e))?.value()).or_default();
+                    let e = by_anchor.entry(u64::from(v.map_err(|e| self.err(e))?.value())).or_default();
                     if weak {
                         e.1 += 1;
                     } else {
@@ -276,12 +310,40 @@ impl Index {
         Ok(out)
     }
 
+    /// Strong-anchor counts of indexed documents (0 for an unknown number).
+    pub fn anchor_counts(&self, nums: &[u64]) -> R<Vec<u32>> {
+        let loaded = self.counts.read().map(|g| g.is_some()).unwrap_or(false);
+        if !loaded {
+            let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+            let t = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
+            let mut c: Vec<u32> = Vec::new();
+            for row in t.iter().map_err(|e| self.err(e))? {
+                let (n, k) = row.map_err(|e| self.err(e))?;
+                let n = n.value() as usize;
+                if c.len() <= n {
+                    c.resize(n + 1, 0);
+                }
+                c[n] = k.value();
+            }
+            if let Ok(mut g) = self.counts.write() {
+                *g = Some(c);
+            }
+        }
+        let g = self.counts.read().map_err(|_| IndexError::Corrupt {
+            path: self.path.clone(),
+            what: "anchor counts".into(),
+            detail: "a writer panicked".into(),
+        })?;
+        let c = g.as_deref().unwrap_or(&[]);
+        Ok(nums.iter().map(|&n| c.get(n as usize).copied().unwrap_or(0)).collect())
+    }
+
     /// Write a batch in one transaction; returns the numbers given to the batch's documents.
     pub fn write(&self, batch: Batch) -> R<Vec<u64>> {
         let mut tx = self.db.begin_write().map_err(|e| self.err(e))?;
         // Bulk loads touch many pages; a larger cache for the transaction is set by redb defaults.
         tx.set_quick_repair(true);
-        let nums;
+        let nums: (Vec<u64>, Vec<(u64, u32)>);
         {
             let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
             let mut next = meta
@@ -291,13 +353,16 @@ impl Index {
                 .unwrap_or(0);
             let mut ids = tx.open_table(IDS).map_err(|e| self.err(e))?;
             let mut docs = tx.open_table(DOCS).map_err(|e| self.err(e))?;
-            let mut sigs = tx.open_table(SIGS).map_err(|e| self.err(e))?;
             let mut bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
             let mut anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
             let mut links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
+            let mut counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
             let mut neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
             let mut assigned = Vec::with_capacity(batch.docs.len());
             let mut events = Vec::new();
+            let mut band_rows: Vec<(u32, u32)> = Vec::new();
+            let mut new_counts: Vec<(u64, u32)> = Vec::new();
+            let mut anchor_rows: Vec<(u32, u32)> = Vec::new();
             for d in &batch.docs {
                 if let Some(existing) = ids.get(d.record.id.as_str()).map_err(|e| self.err(e))? {
                     // Idempotent: a document already indexed keeps its number and postings.
@@ -313,20 +378,28 @@ impl Index {
                     detail: e.to_string(),
                 })?;
                 docs.insert(n, bytes.as_slice()).map_err(|e| self.err(e))?;
-                let sig: Vec<u8> = d.signature.iter().flat_map(|x| x.to_le_bytes()).collect();
-                sigs.insert(n, sig.as_slice()).map_err(|e| self.err(e))?;
-                for &k in &d.band_keys {
-                    bands.insert(k, n).map_err(|e| self.err(e))?;
-                }
-                for &k in &d.anchors {
-                    anchors.insert(k, n).map_err(|e| self.err(e))?;
-                }
+                let n32 = u32::try_from(n).map_err(|_| IndexError::Full { path: self.path.clone() })?;
+                counts.insert(n, d.strong_anchors).map_err(|e| self.err(e))?;
+                new_counts.push((n, d.strong_anchors));
+                band_rows.extend(d.band_keys.iter().map(|&k| (fold(k), n32)));
+                anchor_rows.extend(d.anchors.iter().map(|&k| (fold(k), n32)));
                 if let Some(ev) = &d.event {
                     events.push((n, ev));
                 }
                 assigned.push(n);
             }
             self.write_events(&tx, &events)?;
+            // In key order: each posting page is visited once a batch, not once a document.
+            band_rows.sort_unstable();
+            band_rows.dedup();
+            for (k, n) in band_rows {
+                bands.insert(k, n).map_err(|e| self.err(e))?;
+            }
+            anchor_rows.sort_unstable();
+            anchor_rows.dedup();
+            for (k, n) in anchor_rows {
+                anchors.insert(k, n).map_err(|e| self.err(e))?;
+            }
             let resolve = |r: DocRef| match r {
                 DocRef::Indexed(n) => n,
                 DocRef::New(i) => assigned[i],
@@ -359,9 +432,21 @@ impl Index {
                 neigh.insert(hi, lo).map_err(|e| self.err(e))?;
             }
             meta.insert("next_doc", next.to_le_bytes().as_slice()).map_err(|e| self.err(e))?;
-            nums = assigned;
+            nums = (assigned, new_counts);
         }
         tx.commit().map_err(|e| self.err(e))?;
+        let (nums, new_counts) = nums;
+        if let Ok(mut guard) = self.counts.write() {
+            if let Some(c) = guard.as_mut() {
+                for (n, k) in new_counts {
+                    let n = n as usize;
+                    if c.len() <= n {
+                        c.resize(n + 1, 0);
+                    }
+                    c[n] = k;
+                }
+            }
+        }
         Ok(nums)
     }
 
@@ -416,7 +501,6 @@ impl Index {
         let tx = self.db.begin_read().map_err(|e| self.err(e))?;
         let ids = tx.open_table(IDS).map_err(|e| self.err(e))?;
         let docs = tx.open_table(DOCS).map_err(|e| self.err(e))?;
-        let sigs = tx.open_table(SIGS).map_err(|e| self.err(e))?;
         let links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
         let corrupt =
             |what: String, detail: &str| IndexError::Corrupt { path: self.path.clone(), what, detail: detail.into() };
@@ -426,9 +510,6 @@ impl Index {
                 self.decode_doc(&docs, n.value())?.ok_or_else(|| corrupt(id.value().into(), "id without document"))?;
             if rec.id != id.value() {
                 return Err(corrupt(id.value().into(), "document under another id"));
-            }
-            if sigs.get(n.value()).map_err(|e| self.err(e))?.is_none() {
-                return Err(corrupt(id.value().into(), "document without signature"));
             }
             rec.text().ok_or_else(|| corrupt(id.value().into(), "text does not decompress"))?;
         }
@@ -443,11 +524,32 @@ impl Index {
                 return Err(corrupt(format!("link {a}-{b}"), "link to a missing document"));
             }
         }
+        let mut tables = std::collections::BTreeMap::new();
+        macro_rules! stat {
+            ($name:expr, $t:expr) => {
+                tables.insert(
+                    $name.to_string(),
+                    TableBytes::of($t.len().map_err(|e| self.err(e))?, $t.stats().map_err(|e| self.err(e))?),
+                );
+            };
+        }
+        stat!("ids", ids);
+        stat!("docs", docs);
+        stat!("links", links);
+        let counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
+        stat!("anchor_counts", counts);
+        let bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
+        stat!("lsh_bands", bands);
+        let anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
+        stat!("anchors", anchors);
+        let neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
+        stat!("neighbours", neigh);
         Ok(IndexStats {
             documents: n_docs,
             links: links.len().map_err(|e| self.err(e))?,
             file_bytes: std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0),
             format_version: FORMAT_VERSION,
+            tables,
         })
     }
 
@@ -464,6 +566,12 @@ impl Index {
         out.sort_unstable();
         out.dedup();
         Ok(out)
+    }
+
+    /// Rewrite the file without its free pages (copy-on-write leaves them behind batch after batch).
+    /// Returns whether anything was reclaimed.
+    pub fn compact(&mut self) -> R<bool> {
+        self.db.compact().map_err(|e| self.err(e))
     }
 
     /// Every indexed document number and id, in number order.
@@ -491,7 +599,7 @@ mod tests {
     fn doc(id: &str, text: &str) -> NewDoc {
         NewDoc {
             record: DocRecord::new(id.into(), text, None, None, None, None, 42, vec![(0, text.len() as u32)]),
-            signature: vec![1, 2, 3],
+            strong_anchors: 1,
             band_keys: vec![100, 200],
             anchors: vec![7],
             event: None,
@@ -538,5 +646,34 @@ mod tests {
         assert_eq!((stats.documents, stats.links), (3, 1));
         drop(idx);
         assert!(matches!(Index::open(&p, "other"), Err(IndexError::Params { .. })));
+    }
+
+    #[test]
+    fn anchor_counts_survive_reopening_and_follow_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("idx.redb");
+        {
+            let idx = Index::open(&p, "p1").unwrap();
+            let mut d = doc("a", "alpha");
+            d.strong_anchors = 7;
+            idx.write(Batch { docs: vec![d], links: vec![] }).unwrap();
+            assert_eq!(idx.anchor_counts(&[0, 5]).unwrap(), vec![7, 0]);
+            let mut d = doc("b", "beta");
+            d.strong_anchors = 3;
+            idx.write(Batch { docs: vec![d], links: vec![] }).unwrap();
+            assert_eq!(idx.anchor_counts(&[1, 0]).unwrap(), vec![3, 7], "the cache follows writes");
+        }
+        let mut idx = Index::open(&p, "p1").unwrap();
+        assert_eq!(idx.anchor_counts(&[0, 1]).unwrap(), vec![7, 3]);
+        idx.compact().unwrap();
+        assert_eq!(idx.check().unwrap().documents, 2);
+        assert!(idx.check().unwrap().tables["anchors"].entries >= 1);
+    }
+
+    #[test]
+    fn folded_keys_differ_for_nearby_hashes() {
+        assert_ne!(fold(1), fold(2));
+        assert_ne!(fold(1 << 32), fold(1 << 33));
+        assert_eq!(fold(0xDEAD_BEEF_0000_0000), 0xDEAD_BEEF);
     }
 }
