@@ -12,6 +12,8 @@ fn doc(id: &str, text: &str) -> Document {
         section: None,
         lang: Some("en".into()),
         title: None,
+        author: None,
+        site_name: None,
         origin: id.into(),
         article: None,
     }

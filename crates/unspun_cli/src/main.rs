@@ -457,6 +457,19 @@ struct Extracted<'a> {
     id: &'a str,
     text: String,
     spans: Vec<[usize; 2]>,
+    /// The page's metadata, where the input or the page gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site_name: Option<&'a str>,
 }
 
 fn extract(a: ExtractArgs) -> Result<()> {
@@ -477,7 +490,18 @@ fn extract(a: ExtractArgs) -> Result<()> {
         if a.json || !single {
             let map = unspun_text_charmap(&d.text);
             let spans = spans.iter().map(|s| [map.char_of(s.start), map.char_of(s.end)]).collect();
-            serde_json::to_writer(&mut out, &Extracted { id: &d.id, text, spans })?;
+            let e = Extracted {
+                id: &d.id,
+                text,
+                spans,
+                url: d.url.as_deref(),
+                date: d.date.as_deref(),
+                title: d.title.as_deref(),
+                lang: d.lang.as_deref(),
+                author: d.author.as_deref(),
+                site_name: d.site_name.as_deref(),
+            };
+            serde_json::to_writer(&mut out, &e)?;
             writeln!(out)?;
         } else {
             writeln!(out, "{text}")?;
@@ -753,6 +777,8 @@ fn match_cmd(a: MatchArgs) -> Result<()> {
         section: None,
         lang: None,
         title: None,
+        author: None,
+        site_name: None,
         origin: file.display().to_string(),
         article: None,
     };

@@ -162,6 +162,10 @@ fn extract_prints_the_article_of_every_page_record() {
         let text = r["text"].as_str().unwrap();
         assert!(ARTICLE.iter().all(|p| text.contains(p)), "{text}");
         assert!(!text.contains("All rights reserved") && !text.contains("Most read"), "{text}");
+        // The page's metadata comes with the article.
+        assert_eq!(r["url"], r["id"]);
+        assert!(r["title"].as_str().unwrap().starts_with("Ferry quay to reopen"), "{r}");
+        assert_eq!(r["lang"], "en");
     }
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 records skipped"));
 }

@@ -16,6 +16,11 @@ pub struct Document {
     pub lang: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// Byline and outlet name, where an HTML page states them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_name: Option<String>,
     /// Where it came from (`file:line` or a path), for messages.
     #[serde(skip)]
     pub origin: String,
@@ -28,7 +33,19 @@ pub struct Document {
 impl Document {
     /// A plain-text document.
     pub fn plain(id: String, text: String, origin: String) -> Self {
-        Document { id, text, url: None, date: None, section: None, lang: None, title: None, origin, article: None }
+        Document {
+            id,
+            text,
+            url: None,
+            date: None,
+            section: None,
+            lang: None,
+            title: None,
+            author: None,
+            site_name: None,
+            origin,
+            article: None,
+        }
     }
 
     /// A document from an HTML page: the visible text, with the article found in the page's tree and
@@ -42,6 +59,8 @@ impl Document {
             section: None,
             lang: a.lang,
             title: a.title,
+            author: a.author,
+            site_name: a.site_name,
             origin,
             text: a.visible_text,
             article: Some(a.spans),

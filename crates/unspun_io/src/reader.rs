@@ -416,6 +416,8 @@ impl Iterator for JsonlRecords {
                 section,
                 lang: rec.lang,
                 title: rec.title,
+                author: None,
+                site_name: None,
                 origin,
                 article: None,
             }));
