@@ -122,7 +122,7 @@ struct ScanArgs {
 struct ExtractArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// One JSON object a line: {"id", "text", "spans"}, spans as character offsets into the input text.
+    /// One JSON object a line: {"id", "text", "spans", and url, date, title, lang, author, site_name where known}, spans as character offsets into the input text.
     #[arg(long)]
     json: bool,
 }
