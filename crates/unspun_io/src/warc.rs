@@ -264,7 +264,7 @@ pub struct WarcRecords<R: Read> {
 }
 
 enum Step {
-    Doc(Document),
+    Doc(Box<Document>),
     Skip,
     Fail(u64, ErrorKind),
     End,
@@ -398,7 +398,7 @@ impl<R: Read> WarcRecords<R> {
         let start = self.offset_of(self.pos);
         let consumed = self.consumed;
         match self.record(start) {
-            Ok(Some(doc)) => Step::Doc(doc),
+            Ok(Some(doc)) => Step::Doc(Box::new(doc)),
             Ok(None) => Step::Skip,
             Err(kind) => {
                 self.resync = true;
@@ -573,7 +573,7 @@ impl<R: Read> Iterator for WarcRecords<R> {
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
             match self.step() {
-                Step::Doc(d) => return Some(Ok(d)),
+                Step::Doc(d) => return Some(Ok(*d)),
                 Step::Skip => {}
                 Step::Fail(offset, kind) => {
                     return Some(Err(ReadError { file: self.file.clone(), line: None, offset: Some(offset), kind }))
