@@ -397,7 +397,7 @@ impl Engine {
                     LinkInfo { relation, score, evidence: Vec::new(), jaccard: 0.0, containment: 0.0, unquoted: 0.0 };
                 links.push((a, b, d, info));
             }
-            sb.events
+            sb.events.into_iter().map(Some).collect()
         } else {
             vec![None; live.len()]
         };

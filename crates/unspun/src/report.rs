@@ -57,7 +57,14 @@ pub(crate) fn story_id(smallest_doc_id: &str) -> String {
 }
 
 /// First line of a text, cut at a word boundary near `max` characters.
-pub(crate) fn headline(text: &str, max: usize) -> String {
+impl NodeInfo {
+    /// The document's title, else the first line of its article, cut near `max` characters.
+    pub(crate) fn headline(&self, max: usize) -> String {
+        headline(self.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&self.lead), max)
+    }
+}
+
+fn headline(text: &str, max: usize) -> String {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
     // A capture's `date YYYY-MM-DD` marker is not part of the headline.
     let line = match line.strip_prefix("date ") {
@@ -94,10 +101,7 @@ fn summarize(g: &Graph, members: &[usize], families: &[(usize, Vec<usize>)]) -> 
         })
         .unwrap_or(members[0]);
     let node = &g.nodes[central];
-    let title = match node.title.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => headline(t, 160),
-        None => headline(&node.lead, 160),
-    };
+    let title = node.headline(160);
     let mut dates: Vec<(DateKey, &str)> =
         members.iter().filter_map(|&i| Some((g.nodes[i].date_key?, g.nodes[i].date.as_deref()?))).collect();
     dates.sort_by(|a, b| compare_dates(a.0, b.0).then(a.1.cmp(b.1)));

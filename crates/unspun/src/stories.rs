@@ -91,10 +91,7 @@ impl Engine {
                         date: node.date.clone(),
                         outlet: node.url.as_deref().and_then(unspun_io::host_of).map(String::from),
                         lang: node.lang.clone(),
-                        headline: crate::report::headline(
-                            node.title.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&node.lead),
-                            120,
-                        ),
+                        headline: node.headline(120),
                         role,
                         family_original: f.original.clone(),
                     },

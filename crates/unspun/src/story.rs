@@ -17,8 +17,8 @@ use unspun_index::{DocRef, EventDoc, Index, IndexError};
 
 /// What the story stage adds for a batch: the event records to store and the story links found.
 pub(crate) struct StoryBatch {
-    /// Per document of the batch; `None` for copies.
-    pub events: Vec<Option<EventDoc>>,
+    /// Per document of the batch, copies included (marked, so the index does not count them).
+    pub events: Vec<EventDoc>,
     /// (new document, other document, cosine); the other is in the batch or in the index.
     pub links: Vec<(DocRef, DocRef, f32)>,
 }
@@ -47,15 +47,15 @@ fn day_key(day: Option<i64>) -> Option<DateKey> {
 }
 
 /// Story links of a batch. Documents marked in `copies` (copies of a document of the batch or of
-/// the index) take no part: they join their story through their family, and a wire story
-/// republished a hundred times must not make its own words look common.
+/// the index) are compared like the others (an excerpt may cover another part of the event), but
+/// their terms do not count in the document frequencies: a wire story republished a hundred times
+/// must not make its own words look common.
 pub(crate) fn story_batch(
     p: &StoryParams,
     index: Option<&Index>,
     batch: &[&Prepared],
     copies: &[bool],
 ) -> Result<StoryBatch, IndexError> {
-    let own: Vec<usize> = (0..batch.len()).collect();
     // Document frequencies: the index's, plus this batch's.
     let mut df: HashMap<Term, u64> = HashMap::new();
     for (i, prep) in batch.iter().enumerate() {
@@ -73,9 +73,9 @@ pub(crate) fn story_batch(
             *df.get_mut(&t).expect("term of the batch") += c;
         }
     }
-    let events: Vec<EventDoc> = own
-        .par_iter()
-        .map(|&i| EventDoc {
+    let events: Vec<EventDoc> = (0..batch.len())
+        .into_par_iter()
+        .map(|i| EventDoc {
             copy: copies[i],
             day: batch[i].date.map(|d| d.day),
             lang: batch[i].lang.clone(),
@@ -116,7 +116,6 @@ pub(crate) fn story_batch(
         .enumerate()
         .flat_map_iter(|(i, js)| {
             let (vectors, events) = (&vectors, &events);
-            let own = &own;
             js.iter().filter_map(move |&j| {
                 if !within_window(day_key(events[i].day), day_key(events[j].day), p.window_days) {
                     return None;
@@ -124,7 +123,7 @@ pub(crate) fn story_batch(
                 let s = dot(&vectors[i], &vectors[j]);
                 let th =
                     if cross(&events[i].lang, &events[j].lang) { p.threshold * p.cross_language } else { p.threshold };
-                (s >= th).then_some((DocRef::New(own[i]), DocRef::New(own[j]), s))
+                (s >= th).then_some((DocRef::New(i), DocRef::New(j), s))
             })
         })
         .collect();
@@ -146,7 +145,7 @@ pub(crate) fn story_batch(
             .par_iter()
             .enumerate()
             .flat_map_iter(|(i, ks)| {
-                let (vectors, events, stored, own) = (&vectors, &events, &stored, &own);
+                let (vectors, events, stored) = (&vectors, &events, &stored);
                 ks.iter().filter_map(move |k| {
                     let (day, lang, v) = stored.get(k)?;
                     if !within_window(day_key(events[i].day), day_key(*day), p.window_days) {
@@ -154,15 +153,11 @@ pub(crate) fn story_batch(
                     }
                     let s = dot(&vectors[i], v);
                     let th = if cross(&events[i].lang, lang) { p.threshold * p.cross_language } else { p.threshold };
-                    (s >= th).then_some((DocRef::New(own[i]), DocRef::Indexed(*k), s))
+                    (s >= th).then_some((DocRef::New(i), DocRef::Indexed(*k), s))
                 })
             })
             .collect();
         links.extend(found);
     }
-    let mut out: Vec<Option<EventDoc>> = vec![None; batch.len()];
-    for (e, &i) in events.into_iter().zip(&own) {
-        out[i] = Some(e);
-    }
-    Ok(StoryBatch { events: out, links })
+    Ok(StoryBatch { events, links })
 }

@@ -769,19 +769,7 @@ fn match_cmd(a: MatchArgs) -> Result<()> {
     } else {
         text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     }
-    let doc = Document {
-        id: "query".into(),
-        text,
-        url: None,
-        date: None,
-        section: None,
-        lang: None,
-        title: None,
-        author: None,
-        site_name: None,
-        origin: file.display().to_string(),
-        article: None,
-    };
+    let doc = Document::plain("query".into(), text, file.display().to_string());
     let matches = engine.match_document(doc)?;
     for m in &matches {
         if a.json {

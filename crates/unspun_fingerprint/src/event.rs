@@ -27,10 +27,6 @@ impl TermKind {
             TermKind::Word | TermKind::Pair => 1.0,
         }
     }
-
-    fn salt(self) -> u64 {
-        0x4576_656e_7450_6169
-    }
 }
 
 /// The top bit of a [`Term`] marks a word pair. Pairs are nearly all rare, so their document
@@ -48,6 +44,7 @@ pub fn is_pair(t: Term) -> bool {
 const STEM_CHARS: usize = 6;
 const MIN_WORD_CHARS: usize = 3;
 const NUMBER_SALT: u64 = 0x4576_656e_744e_756d;
+const PAIR_SALT: u64 = 0x4576_656e_7450_6169;
 /// News puts the event in the headline and the lead; background paragraphs further down recap
 /// earlier events, so the first words weigh more.
 const LEAD_TOKENS: usize = 100;
@@ -109,11 +106,7 @@ pub fn event_terms(text: &str, tokens: &[Token]) -> Vec<(Term, f32)> {
         let nb = if is_number { NUMBER_WEIGHT } else { 1.0 };
         raw.push((if is_number { stem ^ NUMBER_SALT } else { stem }, kind.weight() * boost * nb, false));
         if let Some(p) = prev_stem {
-            raw.push((
-                crate::mix(p.rotate_left(17) ^ stem) ^ TermKind::Pair.salt(),
-                TermKind::Pair.weight() * boost,
-                true,
-            ));
+            raw.push((crate::mix(p.rotate_left(17) ^ stem) ^ PAIR_SALT, TermKind::Pair.weight() * boost, true));
         }
         prev_stem = Some(stem);
     }
