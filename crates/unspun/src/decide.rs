@@ -1,5 +1,4 @@
 //! From a verified overlap to a relation.
-use crate::prepare::Prepared;
 use serde::{Deserialize, Serialize};
 use unspun_align::{Overlap, SentenceAlignment};
 
@@ -33,8 +32,8 @@ pub struct Decision {
 
 /// Shared text outside quotations, over the smaller document: what a copy has and an independent
 /// report quoting the same people does not.
-pub fn unquoted_containment(ov: &Overlap, a: &Prepared, b: &Prepared) -> f64 {
-    let m = a.sorted.len().min(b.sorted.len());
+pub fn unquoted_containment(ov: &Overlap) -> f64 {
+    let m = ov.len_a.min(ov.len_b);
     if m == 0 {
         return 0.0;
     }
@@ -59,13 +58,7 @@ fn substantial_excerpt(ov: &Overlap, al: &SentenceAlignment) -> bool {
 /// edited)? Two ways in: most of the smaller text is shared outside quotations, or the two share a
 /// long unquoted passage (copies of excerpts that cover different spans of one article overlap in one
 /// long run; independent reports share quotes and at most a stock sentence).
-pub fn decide(
-    ov: &Overlap,
-    al: &SentenceAlignment,
-    cross_language: bool,
-    a: &Prepared,
-    b: &Prepared,
-) -> Option<Decision> {
+pub fn decide(ov: &Overlap, al: &SentenceAlignment, cross_language: bool) -> Option<Decision> {
     if cross_language {
         // `al` aligned names and numbers sentence by sentence: a translation keeps them, in order.
         let kept = al.chain.len() >= TRANSLATION_MIN_SENTENCES
@@ -81,7 +74,7 @@ pub fn decide(
     if is_template(ov) {
         return None;
     }
-    let uc = unquoted_containment(ov, a, b);
+    let uc = unquoted_containment(ov);
     // Three sentences of news prose copied word for word outside quotations is copying, however little
     // of the two excerpts overlaps otherwise (copies of one article that cover different spans).
     let reason = if ov.containment >= WHOLE_COPY_CONTAINMENT {

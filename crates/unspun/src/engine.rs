@@ -1,6 +1,6 @@
 use crate::config::Config;
 use crate::decide::{decide, unquoted_containment, Decision};
-use crate::prepare::{prepare, Prepared};
+use crate::prepare::{prepare, Prepared, Shingled};
 use crate::report::{build_report, Graph, LinkInfo, NodeInfo};
 use crate::timing::StageTimer;
 use rayon::prelude::*;
@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use unspun_extract::{clean_plain, HostLineStats};
-use unspun_fingerprint::{HashMapH, MinHasher};
+use unspun_fingerprint::{FlatPostings, HashMapH, MinHasher};
 use unspun_index::{Batch, DocRecord, DocRef, Index, IndexError, NewDoc, NewLink};
 use unspun_io::output::{ClusterOut, CorpusOut, PairOut};
 use unspun_io::Document;
@@ -477,12 +477,18 @@ impl Engine {
                 DocRef::Indexed(n) => stored.get(&n).map(|s| (&s.prep, s.text.as_str())),
             }
         };
+        // Shingles of the candidates' documents only, each built once however many pairs it is in.
+        let mut involved: Vec<DocRef> = cands.iter().flat_map(|&(a, b)| [a, b]).collect();
+        involved.sort_unstable();
+        involved.dedup();
+        let shingled: HashMap<DocRef, Shingled> =
+            involved.par_iter().filter_map(|&r| view(r).map(|(p, _)| (r, Shingled::of(&p.tokens, n_perm)))).collect();
         let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
             .par_iter()
             .filter_map(|&(a, b)| {
                 let (pa, ta) = view(a)?;
                 let (pb, tb) = view(b)?;
-                let ov = unspun_align::compare(&pa.view(n_perm), &pb.view(n_perm));
+                let ov = unspun_align::compare(&pa.view(&shingled[&a]), &pb.view(&shingled[&b]));
                 let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
                 // A pair that shares most of its text is a copy whatever the sentences say: skip
                 // the alignment, the costliest step of verification.
@@ -501,13 +507,13 @@ impl Engine {
                         DocRef::Indexed(n) => format!("#{n}"),
                     };
                     let line = serde_json::json!({"a": id(a), "b": id(b), "jaccard": ov.jaccard, "containment": ov.containment,
-                        "unquoted": unquoted_containment(&ov, pa, pb), "run": ov.longest_unquoted_run, "shared": ov.shared,
-                        "la": pa.sorted.len(), "lb": pb.sorted.len(),
+                        "unquoted": unquoted_containment(&ov), "run": ov.longest_unquoted_run, "shared": ov.shared,
+                        "la": ov.len_a, "lb": ov.len_b,
                         "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
                         "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences.len(), "nb": pb.sentences.len()});
                     dbg.lock().unwrap().push(line.to_string());
                 }
-                let d = decide(&ov, &al, cross, pa, pb)?;
+                let d = decide(&ov, &al, cross)?;
                 let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
                 // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
                 let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
@@ -532,7 +538,7 @@ impl Engine {
                     evidence,
                     jaccard: ov.jaccard as f32,
                     containment: ov.containment as f32,
-                    unquoted: unquoted_containment(&ov, pa, pb) as f32,
+                    unquoted: unquoted_containment(&ov) as f32,
                 };
                 Some((a, b, d, info))
             })
@@ -582,16 +588,9 @@ impl Engine {
 
     /// Pairs of this batch that share an LSH band or enough anchors.
     fn batch_candidates(&self, live: &[Live]) -> Vec<(DocRef, DocRef)> {
-        let mut bands: HashMapH<u64, Vec<u32>> = HashMapH::default();
-        let mut anchors: HashMapH<u64, Vec<u32>> = HashMapH::default();
-        for (i, l) in live.iter().enumerate() {
-            for &k in &l.prep.band_keys {
-                bands.entry(k).or_default().push(i as u32);
-            }
-            for &k in l.prep.anchors.iter().chain(&l.prep.entity_anchors) {
-                anchors.entry(k).or_default().push(i as u32);
-            }
-        }
+        let bands = FlatPostings::build(live.len(), |i| live[i].prep.band_keys.iter());
+        let anchors =
+            FlatPostings::build(live.len(), |i| live[i].prep.anchors.iter().chain(&live[i].prep.entity_anchors));
         let max_posting = self.cfg.max_posting;
         let min_hits = self.cfg.min_anchor_hits;
         let mut pairs: Vec<(DocRef, DocRef)> = live
@@ -601,9 +600,8 @@ impl Engine {
                 // (exact or skeleton anchors, entity pairs) shared with each later document.
                 let mut hits: HashMapH<u32, (u32, u32)> = HashMapH::default();
                 let mut out = Vec::new();
-                for k in &l.prep.band_keys {
-                    let post = &bands[k];
-                    for &j in post.iter().take(max_posting) {
+                for &k in &l.prep.band_keys {
+                    for &j in bands.get(k).iter().take(max_posting) {
                         if (j as usize) > i {
                             hits.insert(j, (u32::MAX / 2, 0));
                         }
@@ -611,8 +609,8 @@ impl Engine {
                 }
                 let kinds =
                     l.prep.anchors.iter().map(|k| (k, false)).chain(l.prep.entity_anchors.iter().map(|k| (k, true)));
-                for (k, weak) in kinds {
-                    let post = &anchors[k];
+                for (&k, weak) in kinds {
+                    let post = anchors.get(k);
                     if post.len() > max_posting {
                         continue;
                     }

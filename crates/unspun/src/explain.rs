@@ -2,7 +2,7 @@
 //! sentences, for `unspun explain`.
 use crate::decide::{decide, unquoted_containment, Decision};
 use crate::engine::{Engine, EngineError};
-use crate::prepare::Prepared;
+use crate::prepare::{Prepared, Shingled};
 use std::ops::Range;
 use unspun_align::{Overlap, SentenceAlignment};
 
@@ -44,11 +44,12 @@ impl Engine {
         let b = self.load_indexed(id_b)?;
         let n = self.config().fingerprint.shingle;
         let (pa, pb) = (&a.prepared, &b.prepared);
-        let overlap = unspun_align::compare(&pa.view(n), &pb.view(n));
+        let (sa, sb) = (Shingled::of(&pa.tokens, n), Shingled::of(&pb.tokens, n));
+        let overlap = unspun_align::compare(&pa.view(&sa), &pb.view(&sb));
         let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
         let (sa, sb) = if cross_language { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
         let alignment = unspun_align::align_sentences(sa, sb);
-        let decision = decide(&overlap, &alignment, cross_language, pa, pb);
+        let decision = decide(&overlap, &alignment, cross_language);
         let sentences = alignment
             .chain
             .iter()
@@ -59,11 +60,11 @@ impl Engine {
                 let tb = &pb.tokens[rb.start as usize..rb.end as usize];
                 let only = |x: &[unspun_text::Token], y: &[unspun_text::Token]| {
                     let ys: std::collections::HashSet<u64> = y.iter().map(|t| t.hash).collect();
-                    x.iter().filter(|t| !ys.contains(&t.hash)).map(|t| t.start as usize..t.end as usize).collect()
+                    x.iter().filter(|t| !ys.contains(&t.hash)).map(|t| t.start as usize..t.end() as usize).collect()
                 };
                 AlignedSentences {
-                    a: ta[0].start as usize..ta[ta.len() - 1].end as usize,
-                    b: tb[0].start as usize..tb[tb.len() - 1].end as usize,
+                    a: ta[0].start as usize..ta[ta.len() - 1].end() as usize,
+                    b: tb[0].start as usize..tb[tb.len() - 1].end() as usize,
                     similarity: p.similarity,
                     quoted: p.quoted,
                     a_only: only(ta, tb),
@@ -71,7 +72,7 @@ impl Engine {
                 }
             })
             .collect();
-        let unquoted_containment = unquoted_containment(&overlap, pa, pb);
+        let unquoted_containment = unquoted_containment(&overlap);
         Ok(Explanation { a, b, cross_language, overlap, unquoted_containment, alignment, decision, sentences })
     }
 

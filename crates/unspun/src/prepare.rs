@@ -2,7 +2,7 @@ use crate::config::Config;
 use std::ops::Range;
 use unspun_align::{DocView, Sentences};
 use unspun_cluster::{parse_date, wire_evidence, DateKey};
-use unspun_fingerprint::{entity_shingles, shingles, skeleton_shingles, winnow, LshParams, MinHasher};
+use unspun_fingerprint::{entity_shingles, shingles, shingles_into, skeleton_shingles, winnow, LshParams, MinHasher};
 use unspun_text::{hash_bytes, tokenize_range, Token};
 
 /// Everything derived from one document that candidate search and verification need. Derived only
@@ -11,11 +11,10 @@ use unspun_text::{hash_bytes, tokenize_range, Token};
 pub struct Prepared {
     /// Kept article spans, byte ranges into the text as given.
     pub spans: Vec<(u32, u32)>,
+    /// The word shingles are not kept: verification builds them again for the documents of candidate
+    /// pairs only ([`Shingled`]), which keeps a batch's memory to the tokens (the fresh pages a scan
+    /// touches cost as much as tokenising).
     pub tokens: Vec<Token>,
-    pub shingles: Vec<u64>,
-    /// `shingles` sorted and deduplicated.
-    pub sorted: Vec<u64>,
-    pub signature: Vec<u32>,
     pub band_keys: Vec<u64>,
     /// Winnowed anchors: exact-word shingles, then rewrite-robust skeleton shingles (salted apart).
     pub anchors: Vec<u64>,
@@ -38,13 +37,34 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn view(&self, n: usize) -> DocView<'_> {
-        DocView { tokens: &self.tokens, shingles: &self.shingles, sorted: &self.sorted, n }
+    /// What the aligner compares, with the shingles built by [`Shingled::of`] from these tokens.
+    pub fn view<'a>(&'a self, sh: &'a Shingled) -> DocView<'a> {
+        DocView { tokens: &self.tokens, shingles: &sh.shingles, sorted: &sh.sorted, n: sh.n }
     }
 
     /// No words survived cleaning: nothing to compare.
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
+    }
+}
+
+/// A document's word shingles in text order (`shingles[i]` covers `tokens[i..i + n]`) and as a
+/// sorted set.
+#[derive(Debug, Clone, Default)]
+pub struct Shingled {
+    pub shingles: Vec<u64>,
+    pub sorted: Vec<u64>,
+    pub n: usize,
+}
+
+impl Shingled {
+    pub fn of(tokens: &[Token], n: usize) -> Shingled {
+        let hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
+        let shingles = shingles(&hashes, n);
+        let mut sorted = shingles.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        Shingled { shingles, sorted, n }
     }
 }
 
@@ -131,6 +151,18 @@ fn detect_lang(text: &str, spans: &[Range<usize>], tokens: &[unspun_text::Token]
     Some(two.to_string())
 }
 
+/// Buffers reused across the documents a thread prepares.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<Token>,
+    hashes: Vec<u64>,
+    shingles: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 /// Derive a document's signatures from its text and the article spans to keep.
 pub fn prepare(
     text: &str,
@@ -155,15 +187,19 @@ pub(crate) fn prepare_with(
     index_keys: bool,
 ) -> Prepared {
     let p = &cfg.fingerprint;
-    let mut tokens = Vec::with_capacity(text.len() / 6);
+    // Tokens are built in a per-thread buffer and copied out at their exact size: a scan holds every
+    // document of a batch, and growing vectors left up to half their capacity unused (and the fresh
+    // pages they touched cost as much as tokenising).
+    let mut scratch = SCRATCH.with(|cell| cell.take());
+    let Scratch { tokens: buf, hashes, shingles: sh } = &mut scratch;
+    buf.clear();
     for s in spans {
-        tokenize_range(text, s.clone(), &mut tokens);
+        tokenize_range(text, s.clone(), buf);
     }
-    let hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
-    let sh = shingles(&hashes, p.shingle);
-    let mut sorted = sh.clone();
-    sorted.sort_unstable();
-    sorted.dedup();
+    let tokens = buf.to_vec();
+    hashes.clear();
+    hashes.extend(tokens.iter().map(|t| t.hash));
+    shingles_into(hashes, p.shingle, sh);
     // Every entity pair, not a winnowed sample: across languages the name sequence is noisy
     // (sentence-initial words, number formats), so a long shared run cannot be relied on.
     let mut entity_set: Vec<u64> =
@@ -174,12 +210,13 @@ pub(crate) fn prepare_with(
         if cfg.signals.entities && index_keys { entity_shingles(&tokens, ENTITY_N) } else { Vec::new() };
     entity_anchors.sort_unstable();
     entity_anchors.dedup();
-    let (signature, band_keys, anchors) = if sorted.is_empty() || !index_keys {
-        (Vec::new(), Vec::new(), Vec::new())
+    let (band_keys, anchors) = if sh.is_empty() || !index_keys {
+        (Vec::new(), Vec::new())
     } else {
-        let sig = hasher.sign(&sorted);
+        // Minima over the shingles as they come: repeats do not change a minimum, so no sort.
+        let sig = hasher.sign(sh);
         let bands = LshParams { bands: p.bands, rows: p.rows }.band_keys(&sig);
-        let mut anchors: Vec<u64> = winnow(&sh, p.window).into_iter().map(|(h, _)| h).collect();
+        let mut anchors: Vec<u64> = winnow(sh, p.window).into_iter().map(|(h, _)| h).collect();
         if cfg.signals.skeleton {
             let skel = skeleton_shingles(&tokens, SKELETON_N, 1);
             anchors.extend(winnow(&skel, SKELETON_WINDOW).into_iter().map(|(h, _)| h));
@@ -187,7 +224,7 @@ pub(crate) fn prepare_with(
 
         anchors.sort_unstable();
         anchors.dedup();
-        (sig, bands, anchors)
+        (bands, anchors)
     };
     // Sentences and the language serve only the alignment: a near-duplicate-only run skips them.
     let (sentences, entities, lang) = if cfg.signals.alignment {
@@ -201,6 +238,7 @@ pub(crate) fn prepare_with(
         (Sentences::default(), Sentences::default(), lang.map(str::to_string))
     };
     let event = if cfg.signals.stories { unspun_fingerprint::event_terms(text, &tokens) } else { Vec::new() };
+    SCRATCH.with(|cell| cell.set(scratch));
     Prepared {
         event,
         sentences,
@@ -208,9 +246,6 @@ pub(crate) fn prepare_with(
         lang,
         spans: spans.iter().map(|s| (s.start as u32, s.end as u32)).collect(),
         tokens,
-        shingles: sh,
-        sorted,
-        signature,
         band_keys,
         anchors,
         entity_anchors,

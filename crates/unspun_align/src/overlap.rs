@@ -31,6 +31,11 @@ pub struct Passage {
 pub struct Overlap {
     /// Distinct shingles in common.
     pub shared: usize,
+    /// Distinct shingles of `a` and of `b`.
+    #[serde(default)]
+    pub len_a: usize,
+    #[serde(default)]
+    pub len_b: usize,
     pub jaccard: f64,
     /// Shared over the smaller document's distinct shingles.
     pub containment: f64,
@@ -76,7 +81,7 @@ fn touches_quote(tokens: &[Token], i: usize, n: usize) -> bool {
 pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
     let shared = intersect_sorted(a.sorted, b.sorted);
     let (la, lb) = (a.sorted.len(), b.sorted.len());
-    let mut ov = Overlap { shared, ..Default::default() };
+    let mut ov = Overlap { shared, len_a: la, len_b: lb, ..Default::default() };
     if shared == 0 || la == 0 || lb == 0 {
         return ov;
     }
@@ -127,7 +132,7 @@ pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
     let span = |d: &DocView<'_>, s0: usize, s1: usize| {
         let t0 = &d.tokens[s0.min(d.tokens.len() - 1)];
         let t1 = &d.tokens[(s1 + d.n - 1).min(d.tokens.len() - 1)];
-        t0.start as usize..t1.end as usize
+        t0.start as usize..t1.end() as usize
     };
     for (a0, a1, b0, b1, m, q) in runs {
         // A lone matched shingle is a stock phrase, not a passage.

@@ -59,7 +59,7 @@ impl Sentences {
                 t += 1;
             }
             let start = t;
-            while t < tokens.len() && (tokens[t].end as usize) <= span.end {
+            while t < tokens.len() && (tokens[t].end() as usize) <= span.end {
                 t += 1;
             }
             if t > start {
@@ -318,7 +318,7 @@ impl SentenceAlignment {
     ) -> Vec<(Range<usize>, Range<usize>, f32)> {
         let span = |s: &Sentences, t: &[Token], i: u32| {
             let r = &s.ranges[i as usize];
-            t[r.start as usize].start as usize..t[r.end as usize - 1].end as usize
+            t[r.start as usize].start as usize..t[r.end as usize - 1].end() as usize
         };
         // (a range, b range, summed similarity, last a, last b, pairs merged)
         type Open = (Range<usize>, Range<usize>, f32, u32, u32, usize);

@@ -83,7 +83,7 @@ pub fn event_terms(text: &str, tokens: &[Token]) -> Vec<(Term, f32)> {
         if t.flags.has(TokenFlags::STOP) {
             continue;
         }
-        let word = &text[t.start as usize..t.end as usize];
+        let word = &text[t.start as usize..t.end() as usize];
         let is_number = t.flags.has(TokenFlags::DIGIT);
         let is_name = t.flags.has(TokenFlags::ENTITY) && !is_number;
         if !is_number && word.chars().count() < MIN_WORD_CHARS {

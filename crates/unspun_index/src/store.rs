@@ -92,7 +92,7 @@ pub struct LinkRecord {
 }
 
 /// A document of the batch being written, or one already in the index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DocRef {
     Indexed(u64),
     New(usize),

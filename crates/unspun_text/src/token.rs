@@ -31,9 +31,28 @@ pub struct Token {
     /// Hash of the normalised form (NFKC, lower case).
     pub hash: u64,
     pub start: u32,
-    pub end: u32,
+    /// Length in bytes: 16 bits keep a token at 16 bytes (a scan holds tens of millions); longer
+    /// runs of word characters are cut into several tokens (see `MAX_TOKEN_BYTES`).
+    pub len: u16,
     pub flags: TokenFlags,
 }
+
+impl Token {
+    /// End of the span in the input, exclusive.
+    #[inline]
+    pub fn end(&self) -> u32 {
+        self.start + self.len as u32
+    }
+
+    /// The byte span in the input.
+    #[inline]
+    pub fn span(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end() as usize
+    }
+}
+
+/// Longest token: words beyond it (encoded blobs, not language) are split at character boundaries.
+pub const MAX_TOKEN_BYTES: usize = u16::MAX as usize;
 
 #[inline]
 fn is_word_char(c: char) -> bool {
@@ -78,19 +97,28 @@ pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<T
     while i < end {
         let b = bytes[i];
         if b < 0x80 {
-            if WORD[b as usize] {
-                // Scan the word: stays on the fast path while it is ASCII.
+            let class = CLASS[b as usize];
+            if class & C_WORD != 0 {
+                // Scan the word: stays on the fast path while it is ASCII, gathering what the token's
+                // flags need on the way.
                 let ws = i;
+                let lim = end.min(ws + MAX_TOKEN_BYTES);
+                let mut seen = class;
                 let mut j = i + 1;
-                while j < end && bytes[j] < 0x80 && WORD[bytes[j] as usize] {
+                while j < lim {
+                    let c = CLASS[bytes[j] as usize];
+                    if c & C_WORD == 0 {
+                        break;
+                    }
+                    seen |= c;
                     j += 1;
                 }
-                if j < end && bytes[j] >= 0x80 && starts_word_char(text, j) {
-                    let we = scan_unicode_word(text, j, end);
+                if j < lim && bytes[j] >= 0x80 && starts_word_char(text, j) {
+                    let we = scan_unicode_word(text, j, end, ws + MAX_TOKEN_BYTES);
                     out.push(make_token(&text[ws..we], ws, we, in_quote, &mut buf));
                     i = we;
                 } else {
-                    out.push(ascii_token(&bytes[ws..j], ws, j, in_quote));
+                    out.push(ascii_token(&bytes[ws..j], ws, j, in_quote, class, seen));
                     i = j;
                 }
                 prev_newline = false;
@@ -112,7 +140,7 @@ pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<T
         }
         let c = text[i..].chars().next().unwrap_or(' ');
         if is_word_char(c) {
-            let we = scan_unicode_word(text, i, end);
+            let we = scan_unicode_word(text, i, end, i + MAX_TOKEN_BYTES);
             out.push(make_token(&text[i..we], i, we, in_quote, &mut buf));
             i = we;
             prev_newline = false;
@@ -128,13 +156,26 @@ pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<T
     }
 }
 
-/// `\w` for ASCII bytes.
-static WORD: [bool; 128] = {
-    let mut t = [false; 128];
+const C_WORD: u8 = 1;
+const C_UPPER: u8 = 2;
+const C_DIGIT: u8 = 4;
+
+/// Byte classes: `\w` for ASCII bytes (no class for the bytes of multi-byte characters, which take
+/// the Unicode path), upper case, digit.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut i = 0;
     while i < 128 {
         let c = i as u8;
-        t[i] = c.is_ascii_alphanumeric() || c == b'_';
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            t[i] = C_WORD;
+        }
+        if c.is_ascii_uppercase() {
+            t[i] |= C_UPPER;
+        }
+        if c.is_ascii_digit() {
+            t[i] |= C_DIGIT;
+        }
         i += 1;
     }
     t
@@ -144,11 +185,12 @@ fn starts_word_char(text: &str, i: usize) -> bool {
     text[i..].chars().next().is_some_and(is_word_char)
 }
 
-/// End of the word that continues at `i` (any mix of ASCII and Unicode word characters).
-fn scan_unicode_word(text: &str, i: usize, end: usize) -> usize {
+/// End of the word that continues at `i` (any mix of ASCII and Unicode word characters), at most
+/// `limit`: a longer word goes on in the next token.
+fn scan_unicode_word(text: &str, i: usize, end: usize, limit: usize) -> usize {
     let mut j = i;
     for c in text[i..end].chars() {
-        if !is_word_char(c) {
+        if !is_word_char(c) || j + c.len_utf8() > limit {
             break;
         }
         j += c.len_utf8();
@@ -156,25 +198,26 @@ fn scan_unicode_word(text: &str, i: usize, end: usize) -> usize {
     j
 }
 
+/// An ASCII word; `first` is the class of its first byte and `seen` the union of its bytes' classes.
 #[inline]
-fn ascii_token(w: &[u8], start: usize, end: usize, quote: bool) -> Token {
-    let mut lower = [0u8; 48];
+fn ascii_token(w: &[u8], start: usize, end: usize, quote: bool, first: u8, seen: u8) -> Token {
     let mut flags = 0u8;
-    if w[0].is_ascii_uppercase() {
+    if first & C_UPPER != 0 {
         flags |= TokenFlags::CAPITAL;
     }
-    let hash = if w.len() <= lower.len() {
+    if seen & C_DIGIT != 0 {
+        flags |= TokenFlags::DIGIT;
+    }
+    // Most words are lower case already and hash as they stand.
+    let hash = if seen & C_UPPER == 0 {
+        hash_bytes(w)
+    } else if w.len() <= 48 {
+        let mut lower = [0u8; 48];
         for (d, &s) in lower.iter_mut().zip(w) {
-            if s.is_ascii_digit() {
-                flags |= TokenFlags::DIGIT;
-            }
             *d = s.to_ascii_lowercase();
         }
         hash_bytes(&lower[..w.len()])
     } else {
-        if w.iter().any(u8::is_ascii_digit) {
-            flags |= TokenFlags::DIGIT;
-        }
         hash_bytes(&w.to_ascii_lowercase())
     };
     if is_stopword_hash(hash) {
@@ -184,7 +227,7 @@ fn ascii_token(w: &[u8], start: usize, end: usize, quote: bool) -> Token {
     if quote {
         flags |= TokenFlags::QUOTE;
     }
-    Token { hash, start: start as u32, end: end as u32, flags: TokenFlags(flags) }
+    Token { hash, start: start as u32, len: (end - start) as u16, flags: TokenFlags(flags) }
 }
 
 /// Names (capitalised words of two letters or more that are no function word in any common language)
@@ -220,7 +263,7 @@ fn make_token(w: &str, start: usize, end: usize, quote: bool, buf: &mut String) 
     if quote {
         flags |= TokenFlags::QUOTE;
     }
-    Token { hash: hash_bytes(buf.as_bytes()), start: start as u32, end: end as u32, flags: TokenFlags(flags) }
+    Token { hash: hash_bytes(buf.as_bytes()), start: start as u32, len: (end - start) as u16, flags: TokenFlags(flags) }
 }
 
 /// The canonical form of a text: its normalised words joined by single spaces. Two texts that differ
@@ -230,7 +273,7 @@ pub fn normalize(text: &str) -> String {
     let mut buf = String::new();
     for t in tokenize(text) {
         buf.clear();
-        let w = &text[t.start as usize..t.end as usize];
+        let w = &text[t.start as usize..t.end() as usize];
         buf.extend(w.nfkc().flat_map(char::to_lowercase));
         // NFKC can produce non-word chars (e.g. a ligature or superscript expanding); split on them the
         // same way tokenisation does so that normalisation is idempotent.
@@ -250,7 +293,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn words(text: &str) -> Vec<&str> {
-        tokenize(text).iter().map(|t| &text[t.start as usize..t.end as usize]).collect()
+        tokenize(text).iter().map(|t| &text[t.start as usize..t.end() as usize]).collect()
     }
 
     #[test]
@@ -310,9 +353,9 @@ mod tests {
             let toks = tokenize(&s);
             let mut last = 0u32;
             for t in &toks {
-                prop_assert!(t.start >= last && t.start < t.end && (t.end as usize) <= s.len());
-                prop_assert!(s.is_char_boundary(t.start as usize) && s.is_char_boundary(t.end as usize));
-                last = t.end;
+                prop_assert!(t.start >= last && t.start < t.end() && (t.end() as usize) <= s.len());
+                prop_assert!(s.is_char_boundary(t.start as usize) && s.is_char_boundary(t.end() as usize));
+                last = t.end();
             }
         }
     }

@@ -145,40 +145,50 @@ pub fn is_stopword(w: &str) -> bool {
     is_stopword_hash(crate::hash_bytes(w.as_bytes()))
 }
 
-/// Open-addressing table of the stopwords' hashes: the tokenizer has the hash already, and one probe
-/// or two is far cheaper than comparing strings for every token.
-const TABLE_BITS: u32 = 9;
+/// Open-addressing set of word hashes: the tokenizer has the hash already, and one probe or two is
+/// far cheaper than comparing strings (or hashing the hash again) for every token.
+struct WordTable<const BITS: u32> {
+    slots: [u64; 1024],
+}
 
-fn stopword_table() -> &'static [u64; 1 << TABLE_BITS] {
-    static TABLE: std::sync::OnceLock<[u64; 1 << TABLE_BITS]> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = [0u64; 1 << TABLE_BITS];
-        for w in STOPWORDS {
+impl<const BITS: u32> WordTable<BITS> {
+    const MASK: usize = (1 << BITS) - 1;
+
+    fn new<'a>(words: impl Iterator<Item = &'a &'a str>) -> Self {
+        assert!(BITS <= 10, "the slot array holds 2^10");
+        let mut slots = [0u64; 1024];
+        for w in words {
+            // The low bit is forced on so that 0 can mark an empty slot.
             let h = crate::hash_bytes(w.as_bytes()) | 1;
-            let mut i = (h >> (64 - TABLE_BITS)) as usize;
-            while t[i] != 0 {
-                i = (i + 1) & ((1 << TABLE_BITS) - 1);
+            let mut i = (h >> (64 - BITS)) as usize;
+            while slots[i] != 0 && slots[i] != h {
+                i = (i + 1) & Self::MASK;
             }
-            t[i] = h;
+            slots[i] = h;
         }
-        t
-    })
+        WordTable { slots }
+    }
+
+    #[inline]
+    fn contains(&self, h: u64) -> bool {
+        let h = h | 1;
+        let mut i = (h >> (64 - BITS)) as usize;
+        loop {
+            match self.slots[i] {
+                0 => return false,
+                x if x == h => return true,
+                _ => i = (i + 1) & Self::MASK,
+            }
+        }
+    }
 }
 
 /// Is the word with this hash (of its lower-cased form) a stopword?
 #[inline]
 pub fn is_stopword_hash(h: u64) -> bool {
-    let t = stopword_table();
-    // The low bit is forced on so that 0 can mark an empty slot.
-    let h = h | 1;
-    let mut i = (h >> (64 - TABLE_BITS)) as usize;
-    loop {
-        match t[i] {
-            0 => return false,
-            x if x == h => return true,
-            _ => i = (i + 1) & ((1 << TABLE_BITS) - 1),
-        }
-    }
+    // 2^9 slots for 135 words: probes stay short.
+    static TABLE: std::sync::OnceLock<WordTable<9>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| WordTable::new(STOPWORDS.iter())).contains(h)
 }
 
 /// Function words of the languages news crawls carry most (en, es, pt, fr, de, it, nl, sv), for
@@ -194,14 +204,13 @@ const FUNCTION_WORDS_MULTI: &[&str] = &[
     "zu", "à", "é", "über",
 ];
 
-fn multi_table() -> &'static std::collections::HashSet<u64> {
-    static T: std::sync::OnceLock<std::collections::HashSet<u64>> = std::sync::OnceLock::new();
-    T.get_or_init(|| FUNCTION_WORDS_MULTI.iter().chain(STOPWORDS).map(|w| crate::hash_bytes(w.as_bytes())).collect())
-}
-
 /// Is the word with this hash (of its lower-cased form) a function word in any of the languages above?
+/// Asked for every capitalised word.
+#[inline]
 pub fn is_function_word_any(h: u64) -> bool {
-    multi_table().contains(&h)
+    // 2^10 slots for about 250 words.
+    static TABLE: std::sync::OnceLock<WordTable<10>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| WordTable::new(FUNCTION_WORDS_MULTI.iter().chain(STOPWORDS))).contains(h)
 }
 
 /// Abbreviations after which a period does not end a sentence (lower case, without the period).
