@@ -10,7 +10,8 @@
 mod event;
 
 pub use event::{
-    dequantize_weight, event_terms, is_pair, posting_terms, quantize_weight, Term, TermKind, MAX_EVENT_TERMS, PAIR_BIT,
+    dequantize_weight, event_terms, is_pair, posting_terms, quantize_weight, EventTerms, Term, TermKind,
+    MAX_EVENT_TERMS, PAIR_BIT,
 };
 use serde::{Deserialize, Serialize};
 
