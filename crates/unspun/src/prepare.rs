@@ -33,7 +33,7 @@ pub struct Prepared {
     pub wire: u8,
     pub date: Option<DateKey>,
     /// Event terms with their weights before corpus statistics (story grouping).
-    pub event: Vec<(unspun_fingerprint::Term, f32)>,
+    pub event: unspun_fingerprint::EventTerms,
 }
 
 impl Prepared {
@@ -237,7 +237,7 @@ pub(crate) fn prepare_with(
     } else {
         (Sentences::default(), Sentences::default(), lang.map(str::to_string))
     };
-    let event = if cfg.signals.stories { unspun_fingerprint::event_terms(text, &tokens) } else { Vec::new() };
+    let event = if cfg.signals.stories { unspun_fingerprint::event_terms(text, &tokens) } else { Default::default() };
     SCRATCH.with(|cell| cell.set(scratch));
     Prepared {
         event,

@@ -36,6 +36,38 @@ fn dequantize(v: &[(Term, u16)]) -> Vec<(Term, f32)> {
     v.iter().map(|&(t, w)| (t, w as f32 / Q)).collect()
 }
 
+/// What a document is compared by: its whole event vector, and the part two languages can share
+/// (names, numbers, months), normalised on its own.
+struct Vectors {
+    all: Vector,
+    names: Vector,
+}
+
+impl Vectors {
+    fn of(e: &EventDoc) -> Vectors {
+        let all = dequantize(&e.terms);
+        let mut names: Vector = all.iter().enumerate().filter(|(i, _)| e.is_name(*i)).map(|(_, x)| *x).collect();
+        let norm = names.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for x in &mut names {
+                x.1 /= norm;
+            }
+        }
+        Vectors { all, names }
+    }
+}
+
+/// The similarity of two documents and the bar it must clear. Within a language, the cosine of the
+/// whole vectors; across languages the words are not comparable, so the cosine of the names alone,
+/// whose weight within each document is what it is whatever the language of the rest.
+fn similarity(p: &StoryParams, a: (&Vectors, &Option<String>), b: (&Vectors, &Option<String>)) -> (f32, f32) {
+    if cross(a.1, b.1) {
+        (dot(&a.0.names, &b.0.names), p.threshold * p.cross_language)
+    } else {
+        (dot(&a.0.all, &b.0.all), p.threshold)
+    }
+}
+
 /// Two documents in different (known) languages share only names and numbers: their cosine is
 /// held to a lower bar.
 fn cross(a: &Option<String>, b: &Option<String>) -> bool {
@@ -59,7 +91,7 @@ pub(crate) fn story_batch(
     // Document frequencies: the index's, plus this batch's.
     let mut df: HashMap<Term, u64> = HashMap::new();
     for (i, prep) in batch.iter().enumerate() {
-        for &(t, _) in prep.event.iter().filter(|t| !is_pair(t.0)) {
+        for &(t, _) in prep.event.terms.iter().filter(|t| !is_pair(t.0)) {
             *df.entry(t).or_default() += u64::from(!copies[i]);
         }
     }
@@ -75,17 +107,21 @@ pub(crate) fn story_batch(
     }
     let events: Vec<EventDoc> = (0..batch.len())
         .into_par_iter()
-        .map(|i| EventDoc {
-            copy: copies[i],
-            day: batch[i].date.map(|d| d.day),
-            lang: batch[i].lang.clone(),
-            terms: quantize(&weigh(&batch[i].event, |t| {
-                idf(n, if is_pair(t) { 1 } else { df.get(&t).copied().unwrap_or(0) })
-            })),
-            postings: posting_terms(&batch[i].event, p.posting_terms),
+        .map(|i| {
+            let ev = &batch[i].event;
+            let terms =
+                quantize(&weigh(&ev.terms, |t| idf(n, if is_pair(t) { 1 } else { df.get(&t).copied().unwrap_or(0) })));
+            EventDoc {
+                copy: copies[i],
+                day: batch[i].date.map(|d| d.day),
+                lang: batch[i].lang.clone(),
+                names: EventDoc::name_mask(&terms, &ev.names),
+                terms,
+                postings: posting_terms(&ev.terms, p.posting_terms),
+            }
         })
         .collect();
-    let vectors: Vec<Vec<(Term, f32)>> = events.iter().map(|e| dequantize(&e.terms)).collect();
+    let vectors: Vec<Vectors> = events.iter().map(Vectors::of).collect();
 
     // In-batch candidates: each pair is counted once, from its lower index.
     let mut lists: HashMap<Term, Vec<u32>> = HashMap::new();
@@ -120,9 +156,7 @@ pub(crate) fn story_batch(
                 if !within_window(day_key(events[i].day), day_key(events[j].day), p.window_days) {
                     return None;
                 }
-                let s = dot(&vectors[i], &vectors[j]);
-                let th =
-                    if cross(&events[i].lang, &events[j].lang) { p.threshold * p.cross_language } else { p.threshold };
+                let (s, th) = similarity(p, (&vectors[i], &events[i].lang), (&vectors[j], &events[j].lang));
                 (s >= th).then_some((DocRef::New(i), DocRef::New(j), s))
             })
         })
@@ -135,11 +169,12 @@ pub(crate) fn story_batch(
         let mut wanted: Vec<u64> = picked.iter().flatten().copied().collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let stored: HashMap<u64, (Option<i64>, Option<String>, Vector)> = wanted
+        let stored: HashMap<u64, (Option<i64>, Option<String>, Vectors)> = wanted
             .iter()
             .copied()
             .zip(index.event_docs(&wanted)?)
-            .filter_map(|(k, e)| e.map(|e| (k, (e.day, e.lang, dequantize(&e.terms)))))
+            .filter_map(|(k, e)| e.map(|e| (k, (e.day, Vectors::of(&e), e.lang))))
+            .map(|(k, (day, v, lang))| (k, (day, lang, v)))
             .collect();
         let found: Vec<(DocRef, DocRef, f32)> = picked
             .par_iter()
@@ -151,8 +186,7 @@ pub(crate) fn story_batch(
                     if !within_window(day_key(events[i].day), day_key(*day), p.window_days) {
                         return None;
                     }
-                    let s = dot(&vectors[i], v);
-                    let th = if cross(&events[i].lang, lang) { p.threshold * p.cross_language } else { p.threshold };
+                    let (s, th) = similarity(p, (&vectors[i], &events[i].lang), (v, lang));
                     (s >= th).then_some((DocRef::New(i), DocRef::Indexed(*k), s))
                 })
             })
@@ -160,4 +194,32 @@ pub(crate) fn story_batch(
         links.extend(found);
     }
     Ok(StoryBatch { events, links })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(terms: &[(Term, u16)], names: &[Term], lang: &str) -> (Vectors, Option<String>) {
+        let e = EventDoc { names: EventDoc::name_mask(terms, names), terms: terms.to_vec(), ..Default::default() };
+        (Vectors::of(&e), Some(lang.to_string()))
+    }
+
+    #[test]
+    fn across_languages_only_the_names_are_compared() {
+        let p = StoryParams::default();
+        // Two names (1, 2) in common, each text's words (10.., 20..) its own and heavier.
+        let en = doc(&[(1, 20000), (2, 20000), (10, 40000), (11, 40000)], &[1, 2], "en");
+        let es = doc(&[(1, 20000), (2, 20000), (20, 40000), (21, 40000)], &[1, 2], "es");
+        let (s, th) = similarity(&p, (&en.0, &en.1), (&es.0, &es.1));
+        assert!((s - 1.0).abs() < 1e-3 && th > p.threshold, "{s} {th}");
+        // The same two vectors in one language are compared whole: the words do not match.
+        let es_as_en = (es.0, en.1.clone());
+        let (s, th) = similarity(&p, (&en.0, &en.1), (&es_as_en.0, &es_as_en.1));
+        assert!(s < 0.25 && th == p.threshold, "{s}");
+        // A page naming other actors does not pass across languages either.
+        let other = doc(&[(1, 20000), (3, 20000), (4, 20000), (20, 40000)], &[1, 3, 4], "es");
+        let (s, th) = similarity(&p, (&en.0, &en.1), (&other.0, &other.1));
+        assert!(s < th, "{s} {th}");
+    }
 }

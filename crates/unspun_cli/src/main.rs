@@ -113,6 +113,10 @@ struct ScanArgs {
     /// Dated documents further apart than this many days are never one story.
     #[arg(long, default_value_t = unspun::StoryParams::default().window_days)]
     story_window_days: i64,
+    /// Factor on the story threshold for two documents in different languages, compared by the
+    /// cosine of their names, numbers and months alone.
+    #[arg(long, default_value_t = unspun::StoryParams::default().cross_language)]
+    story_cross_language: f32,
     /// Switch signals off to measure what each carries: skeleton, entities, alignment, stories (comma-separated).
     #[arg(long, value_delimiter = ',', value_parser = ["skeleton", "entities", "alignment", "stories"])]
     without: Vec<String>,
@@ -343,6 +347,7 @@ fn scan(a: ScanArgs) -> Result<()> {
     let story = unspun::StoryParams {
         threshold: a.story_threshold,
         window_days: a.story_window_days,
+        cross_language: a.story_cross_language,
         ..unspun::StoryParams::default()
     };
     let cfg = Config {

@@ -12,7 +12,8 @@ mod postings;
 pub use postings::FlatPostings;
 
 pub use event::{
-    dequantize_weight, event_terms, is_pair, posting_terms, quantize_weight, Term, TermKind, MAX_EVENT_TERMS, PAIR_BIT,
+    dequantize_weight, event_terms, is_pair, posting_terms, quantize_weight, EventTerms, Term, TermKind,
+    MAX_EVENT_TERMS, PAIR_BIT,
 };
 use serde::{Deserialize, Serialize};
 

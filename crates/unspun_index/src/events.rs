@@ -27,6 +27,27 @@ pub struct EventDoc {
     /// A copy of another document: its terms do not count in the document frequencies (a wire
     /// story republished a hundred times must not make its own words look common).
     pub copy: bool,
+    /// Bit `i` (of byte `i / 8`) set: `terms[i]` is a name, a number or a month, what reports in two
+    /// languages can share. A bitset, not a term list: a few dozen bytes a document.
+    pub names: Vec<u8>,
+}
+
+impl EventDoc {
+    /// The bitset of `names` (sorted terms) over `terms`.
+    pub fn name_mask(terms: &[(u32, u16)], names: &[u32]) -> Vec<u8> {
+        let mut m = vec![0u8; terms.len().div_ceil(8)];
+        for (i, t) in terms.iter().enumerate() {
+            if names.binary_search(&t.0).is_ok() {
+                m[i / 8] |= 1 << (i % 8);
+            }
+        }
+        m
+    }
+
+    /// Whether `terms[i]` is a name.
+    pub fn is_name(&self, i: usize) -> bool {
+        self.names.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0)
+    }
 }
 
 type R<T> = Result<T, IndexError>;
@@ -148,6 +169,7 @@ mod tests {
                 terms: terms.iter().map(|&t| (t, 16)).collect(),
                 postings: postings.to_vec(),
                 copy: id == "c",
+                names: vec![],
             }),
         }
     }
@@ -181,5 +203,17 @@ mod tests {
         assert!(!docs[0].as_ref().unwrap().copy);
         assert_eq!(docs[0].as_ref().unwrap().terms, vec![(2, 16), (3, 16), (4, 16)]);
         assert!(docs[1].is_none());
+    }
+
+    #[test]
+    fn name_mask_marks_the_names_among_the_terms() {
+        let terms = [(3, 1), (5, 1), (8, 1), (9, 1), (10, 1), (11, 1), (12, 1), (13, 1), (20, 1)];
+        let e =
+            EventDoc { names: EventDoc::name_mask(&terms, &[5, 20, 21]), terms: terms.to_vec(), ..Default::default() };
+        assert_eq!(e.names.len(), 2);
+        let marked: Vec<usize> = (0..terms.len()).filter(|&i| e.is_name(i)).collect();
+        assert_eq!(marked, vec![1, 8]);
+        // Past the mask: no name.
+        assert!(!e.is_name(64));
     }
 }
