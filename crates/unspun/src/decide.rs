@@ -85,6 +85,12 @@ pub fn decide(ov: &Overlap, al: &SentenceAlignment, cross_language: bool) -> Opt
         Some("a long passage is shared word for word, outside quotations")
     } else if al.identical_unquoted >= REWRITE_MIN_SENTENCES && substantial_excerpt(ov, al) {
         Some("several sentences are copied word for word, outside quotations")
+    } else if al.identical_unquoted >= 2 && ov.containment >= EXCERPT_MIN_CONTAINMENT && uc >= EXCERPT_MIN_CONTAINMENT {
+        // Two excerpts of one article that overlap by two or three sentences: the copied sentences are
+        // fewer than the rule above asks, but they are over a fifth of the shorter text outside
+        // quotations, above what unrelated pages that lifted one paragraph of a common source share
+        // (see `substantial_excerpt`), and no independent pair of newsreuse-dev reaches both.
+        Some("two sentences copied word for word make a sizeable part of the shorter text")
     } else {
         None
     };

@@ -919,7 +919,7 @@ impl NodeInfo {
             url: rec.url.clone(),
             date: rec.date.clone(),
             date_key: rec.date.as_deref().and_then(unspun_cluster::parse_date),
-            wire: crate::prepare::wire_of(text, &spans),
+            wire: crate::prepare::wire_of(text, &spans, rec.lang.as_deref()),
             length: tokens.len(),
             cleaned: if with_text { Arc::from(cleaned_text(text, &rec.spans)) } else { Arc::from("") },
             title: rec.title.clone(),

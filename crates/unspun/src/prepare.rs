@@ -1,7 +1,7 @@
 use crate::config::Config;
 use std::ops::Range;
 use unspun_align::{DocView, Sentences};
-use unspun_cluster::{parse_date, wire_evidence, DateKey};
+use unspun_cluster::{parse_date, wire_evidence_in, DateKey};
 use unspun_fingerprint::{entity_shingles, shingles, shingles_into, skeleton_shingles, winnow, LshParams, MinHasher};
 use unspun_text::{hash_bytes, tokenize_range, Token};
 
@@ -30,6 +30,7 @@ pub struct Prepared {
     /// ISO 639-1 code (639-3 where there is none) given with the document or detected.
     pub lang: Option<String>,
     pub content_hash: u64,
+    /// Wire credit, 0-3 (see `unspun_cluster::wire_evidence_in`).
     pub wire: u8,
     pub date: Option<DateKey>,
     /// Event terms with their weights before corpus statistics (story grouping).
@@ -79,8 +80,8 @@ const ENTITY_N: usize = 2;
 const LANG_SAMPLE_BYTES: usize = 400;
 
 /// Wire credit of a document: the dateline sits at the start of the article, not of the page, so
-/// look past the furniture.
-pub(crate) fn wire_of(text: &str, spans: &[Range<usize>]) -> u8 {
+/// look past the furniture. The language tells an agency's own wire from its translation services.
+pub(crate) fn wire_of(text: &str, spans: &[Range<usize>], lang: Option<&str>) -> u8 {
     let mut head = String::new();
     for s in spans {
         if head.len() >= 600 {
@@ -89,7 +90,7 @@ pub(crate) fn wire_of(text: &str, spans: &[Range<usize>]) -> u8 {
         head.push_str(&text[s.clone()]);
         head.push('\n');
     }
-    wire_evidence(&head)
+    wire_evidence_in(&head, lang)
 }
 
 /// Language of the article text (whatlang), when the detector is confident.
@@ -238,6 +239,7 @@ pub(crate) fn prepare_with(
         (Sentences::default(), Sentences::default(), lang.map(str::to_string))
     };
     let event = if cfg.signals.stories { unspun_fingerprint::event_terms(text, &tokens) } else { Default::default() };
+    let wire = wire_of(text, spans, lang.as_deref());
     SCRATCH.with(|cell| cell.set(scratch));
     Prepared {
         event,
@@ -251,7 +253,7 @@ pub(crate) fn prepare_with(
         entity_anchors,
         entity_set,
         content_hash: hash_bytes(text.as_bytes()),
-        wire: wire_of(text, spans),
+        wire,
         date: date.and_then(parse_date),
     }
 }

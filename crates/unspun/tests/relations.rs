@@ -59,3 +59,12 @@ fn a_template_filled_in_for_another_company_is_not_a_copy() {
     let b = "Borden Mining Corp said its board declared a quarterly dividend of 40 cts per share, payable May 12 to shareholders of record April 20, unchanged from the prior quarter.\n\nThe company said the dividend reflects its confidence in continued growth of its copper business in South America.";
     assert_eq!(relation(a, b), None);
 }
+
+#[test]
+fn two_copied_sentences_that_are_much_of_an_excerpt_make_a_copy() {
+    // Two excerpts of one article covering different spans: two sentences in common, word for word, and
+    // the rest of each excerpt its own; under a quarter of either is shared.
+    let a = "Harbour officials in Kessling said on Monday that the northern pier will close for repairs until the end of August this year.\n\nFishing crews have been told to use the southern quay, which is smaller and already crowded in the summer months.\n\nThe regional transport board approved an emergency grant of 2.4 million crowns to rebuild the collapsed section of the breakwater.\n\nEngineers blamed the winter storms and decades of deferred maintenance for the damage.\n\nLocal restaurants fear that visitors will stay away while cranes and barriers block the waterfront promenade.\n\nThe ferry to the islands will keep its timetable, a spokesman for the operator said.";
+    let b = "Harbour officials in Kessling said on Monday that the northern pier will close for repairs until the end of August this year.\n\nA spokeswoman for the fishermen's association called the decision overdue and asked for compensation for lost catches.\n\nThe regional transport board approved an emergency grant of 2.4 million crowns to rebuild the collapsed section of the breakwater.\n\nTenders for the work will open next week, and the board expects the first contracts to be signed in June.\n\nOpposition councillors want an inquiry into why inspections last autumn missed the cracks.\n\nThe last major works on the harbour, in the 1990s, ran two years late and far over budget.";
+    assert_eq!(relation(a, b).as_deref(), Some("duplicate"));
+}

@@ -152,6 +152,11 @@ const MIN_WORDS: usize = 5;
 /// Sentences with fewer names and numbers than this carry no cross-language evidence.
 const MIN_ENTITIES: usize = 2;
 
+/// The pieces of a split sentence together hold at most this many times its tokens: a rewrite that
+/// splits a sentence adds a subject or a verb to the second half ("..., and said X" -> "... . It said
+/// X"), and condensing rewrites merge two sentences into one that is shorter than both together.
+const SPLIT_MAX_GROWTH: f32 = 1.5;
+
 /// Pairs of sentences below this similarity are not considered aligned.
 pub const ALIGN_THRESHOLD: f32 = 0.45;
 
@@ -245,13 +250,23 @@ pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
     let k = cand.len();
     let mut best = vec![0f32; k];
     let mut prev = vec![usize::MAX; k];
+    let len_of = |s: &Sentences, i: u32| s.ranges[i as usize].len();
     for x in 0..k {
         best[x] = cand[x].similarity;
         for y in 0..x {
             let (p, q) = (&cand[y], &cand[x]);
             let ordered = p.a <= q.a && p.b <= q.b && (p.a < q.a || p.b < q.b);
-            // A split or merge may reuse a sentence only with an adjacent one on the other side.
-            let reuse_ok = (p.a < q.a && p.b < q.b) || (p.a == q.a && q.b == p.b + 1) || (p.b == q.b && q.a == p.a + 1);
+            // A split or merge may reuse a sentence only with an adjacent one on the other side, and
+            // only when the two pieces fit in it: the similarity is taken over the smaller sentence, so
+            // a short fragment (a cut-off line, a caption) matches every long sentence that mentions its
+            // names, and without this bound it chained to a run of them and faked a shared structure.
+            // Across languages sentence lengths differ and translators merge freely; a translation is
+            // held to being each side's best match instead (see `Engine::scan`).
+            let fits =
+                |whole: usize, x: usize, y: usize| a.entities_only || (x + y) as f32 <= SPLIT_MAX_GROWTH * whole as f32;
+            let reuse_ok = (p.a < q.a && p.b < q.b)
+                || (p.a == q.a && q.b == p.b + 1 && fits(len_of(a, p.a), len_of(b, p.b), len_of(b, q.b)))
+                || (p.b == q.b && q.a == p.a + 1 && fits(len_of(b, p.b), len_of(a, p.a), len_of(a, q.a)));
             if ordered && reuse_ok && best[y] + q.similarity > best[x] {
                 best[x] = best[y] + q.similarity;
                 prev[x] = y;
@@ -377,6 +392,16 @@ mod tests {
     #[test]
     fn independent_coverage_does_not() {
         let al = align_sentences(&sents(SOURCE), &sents(INDEPENDENT));
+        assert!(al.chain.len() <= 1, "{al:?}");
+    }
+
+    #[test]
+    fn a_fragment_does_not_merge_with_a_run_of_long_sentences() {
+        // A cut-off line that names what every sentence of the other text names: it may align with one
+        // of them, not stand for all of them.
+        let long = "Western Digital filed a request for arbitration with the international court in May to block the sale of the memory unit. Western Digital said the legal process is likely to take more than two years before the court rules on the sale. Western Digital believes a temporary order preventing the sale of the unit could be issued early next year.";
+        let fragment = "Shares rose. Western Digital position in the sale of the unit was not clear.";
+        let al = align_sentences(&sents(long), &sents(fragment));
         assert!(al.chain.len() <= 1, "{al:?}");
     }
 

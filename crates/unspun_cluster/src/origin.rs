@@ -78,15 +78,51 @@ pub fn compare_dates(a: DateKey, b: DateKey) -> Ordering {
 /// (`according to Reuters`, `Reporting by`), 0 for none.
 pub fn wire_evidence(text: &str) -> u8 {
     let cut = text.char_indices().nth(600).map_or(text.len(), |(i, _)| i);
-    if has_credit(&text[..cut]) {
+    if credit(&text[..cut]).is_some() {
         return 2;
     }
     let attributions = ["Reporting by", "(Reuters)", "(AP)", "(AFP)", "Editing by", "Writing by"];
     u8::from(attributions.iter().any(|a| text.contains(a)))
 }
 
-/// `(Agency) -` with a capitalised agency name of at most 3 words and a dash after it.
-fn has_credit(head: &str) -> bool {
+/// As [`wire_evidence`], and 3 when the credited agency writes first in the text's language.
+///
+/// Agencies run services in other languages that translate their main wire and keep its credit
+/// (`TÓQUIO (Reuters) -` on Reuters' Portuguese service, `(AFP) -` on AFP's English one), so two members
+/// of a family may both carry a dateline; the one in the agency's working language is the first.
+pub fn wire_evidence_in(text: &str, lang: Option<&str>) -> u8 {
+    let w = wire_evidence(text);
+    if w < 2 {
+        return w;
+    }
+    let cut = text.char_indices().nth(600).map_or(text.len(), |(i, _)| i);
+    let home = credit(&text[..cut]).and_then(agency_language);
+    if home.is_some() && home == lang {
+        3
+    } else {
+        2
+    }
+}
+
+/// The working language of the large wire agencies, whose other-language services translate.
+fn agency_language(agency: &str) -> Option<&'static str> {
+    let a = agency.trim().to_ascii_lowercase();
+    let lang = match a.as_str() {
+        "reuters" | "ap" | "associated press" | "bloomberg" | "upi" | "pa" | "aap" | "cnn" => "en",
+        "afp" => "fr",
+        "efe" | "europa press" => "es",
+        "dpa" => "de",
+        "ansa" => "it",
+        "lusa" => "pt",
+        "anp" => "nl",
+        "tt" => "sv",
+        _ => return None,
+    };
+    Some(lang)
+}
+
+/// The agency of a `(Agency) -` credit: a capitalised name of at most 3 words with a dash after it.
+fn credit(head: &str) -> Option<&str> {
     let b = head.as_bytes();
     let mut i = 0;
     while let Some(open) = head[i..].find('(') {
@@ -102,14 +138,14 @@ fn has_credit(head: &str) -> bool {
         let after = head[close + 1..].trim_start();
         let dash = after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}');
         if agency_like && dash {
-            return true;
+            return Some(inner);
         }
         i = close + 1;
         if i >= b.len() {
             break;
         }
     }
-    false
+    None
 }
 
 /// What is known of one family member for choosing the original.
@@ -174,6 +210,18 @@ mod tests {
         assert_eq!(wire_evidence("MOSCOW (Reuters) \u{2014} Kaspersky said"), 2);
         assert_eq!(wire_evidence("The firm (which is based in Moscow) said. Reporting by Jack Stubbs"), 1);
         assert_eq!(wire_evidence("Kaspersky Lab said on Tuesday (in a statement) that"), 0);
+    }
+
+    #[test]
+    fn a_credit_in_the_agency_language_is_stronger() {
+        let en = "TOKYO (Reuters) - Toshiba said on Wednesday it agreed to sell its chip unit.";
+        let pt = "TÓQUIO (Reuters) - A japonesa Toshiba disse nesta quarta-feira que aceitou vender.";
+        assert_eq!(wire_evidence_in(en, Some("en")), 3);
+        assert_eq!(wire_evidence_in(pt, Some("pt")), 2);
+        assert_eq!(wire_evidence_in("PARIS (AFP) - Le groupe a annoncé", Some("fr")), 3);
+        assert_eq!(wire_evidence_in("PARIS (Atlas) - The group said", Some("en")), 2, "unknown agency");
+        assert_eq!(wire_evidence_in(en, None), 2, "unknown language");
+        assert_eq!(wire_evidence_in("Reporting by Jack Stubbs", Some("en")), 1);
     }
 
     #[test]
