@@ -18,6 +18,8 @@
 #   OUT_DIR  where unspun writes its run (default: a fresh temp dir, kept)
 #   RESULTS  results folder (default: <repo>/bench/results)
 #   UNSPUN_REV  free text naming the binary's source state (e.g. `git describe --dirty`), copied into the JSON
+#   UNSPUN_ARGS extra scan arguments; NEAR_DUP_ONLY=1 sets them to the near-duplicate stage alone
+#            (`--without skeleton,entities,alignment,stories`) and adds `_near_dup` to the results' names
 #
 # Figures: docs/s and MB/s per core = docs (text MB) / CPU seconds of the near-duplicate work. For the anchors
 # that is bench_minhash.py's total_cpu_s_excl_load (shingle+signature+LSH insert+query+verify; JSON loading
@@ -40,6 +42,13 @@ NICE="${NICE:-10}"
 RUNS="${RUNS:-3}"
 RESULTS="${RESULTS:-$ROOT/bench/results}"
 STEM="$(basename "$INPUT")"; STEM="${STEM%.jsonl}"
+if [ "${NEAR_DUP_ONLY:-0}" = 1 ]; then
+  UNSPUN_ARGS="--without skeleton,entities,alignment,stories ${UNSPUN_ARGS:-}"
+  RESULT_STEM="${STEM}_near_dup"
+else
+  RESULT_STEM="$STEM"
+fi
+read -r -a EXTRA <<<"${UNSPUN_ARGS:-}"
 mkdir -p "$RESULTS"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/sbs-XXXXXX")"
 export RAYON_NUM_THREADS=1 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
@@ -98,7 +107,7 @@ if [ -x "$UNSPUN" ]; then
   for k in $(seq 1 "$RUNS"); do
     echo "running unspun scan on $(basename "$INPUT") -> $OUT_DIR ($k/$RUNS) ..." >&2
     rm -rf "$OUT_DIR"
-    run_timed "unspun.$k" "$UNSPUN" scan "$INPUT" --out "$OUT_DIR" --no-index --raw --json
+    run_timed "unspun.$k" "$UNSPUN" scan "$INPUT" --out "$OUT_DIR" --no-index --raw --json ${EXTRA[@]+"${EXTRA[@]}"}
   done
   UNSPUN_STATUS="ran"
 else
@@ -108,7 +117,7 @@ else
 fi
 
 PY="$VENV/bin/python"; [ -x "$PY" ] || PY=python3
-"$PY" - "$WORK" "$INPUT" "$UNSPUN" "$UNSPUN_STATUS" "$OUT_DIR" "$RESULTS" "$STEM" "$ROOT" "$RUNS" "${ran_anchors[@]}" <<'PY'
+"$PY" - "$WORK" "$INPUT" "$UNSPUN" "$UNSPUN_STATUS" "$OUT_DIR" "$RESULTS" "$RESULT_STEM" "$ROOT" "$RUNS" "${ran_anchors[@]}" <<'PY'
 import datetime, json, os, platform, re, subprocess, sys
 
 work, inp, unspun, ustatus, out_dir, results, stem, root, runs = sys.argv[1:10]
@@ -229,7 +238,7 @@ if ustatus == "ran":
                       "cpu_s_all_runs": [cpu_of(t) for t in ok]}
         rows.append(unspun_row)
         # Exact recall against a truth file for this input, when there is one.
-        tname = stem.replace("reuters21578", "reuters") + "_truth.json"
+        tname = stem.replace("_near_dup", "").replace("reuters21578", "reuters") + "_truth.json"
         truth = next((t for t in (os.path.join(results, tname), os.path.join(root, "bench", "results", tname))
                       if os.path.exists(t)), None)
         if truth and os.path.exists(pairs_file):

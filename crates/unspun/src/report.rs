@@ -81,22 +81,26 @@ fn headline(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
-fn summarize(g: &Graph, members: &[usize], families: &[(usize, Vec<usize>)]) -> StorySummary {
-    let in_story: HashSet<usize> = members.iter().copied().collect();
-    // The most central document: the largest sum of link scores inside the story.
-    let mut centrality: HashMap<usize, f64> = HashMap::new();
+/// Each document's sum of link scores (copies count 1). A story is a component of the links, so
+/// every link of a document lies inside its story: one pass over the links serves every story
+/// (per story it was a pass over all links, quadratic in the corpus).
+fn centrality(g: &Graph) -> Vec<f64> {
+    let mut c = vec![0.0; g.nodes.len()];
     for (a, b, l) in &g.edges {
-        if in_story.contains(a) && in_story.contains(b) {
-            let w = if l.relation == Relation::SameStory { l.score } else { 1.0 };
-            *centrality.entry(*a).or_default() += w;
-            *centrality.entry(*b).or_default() += w;
-        }
+        let w = if l.relation == Relation::SameStory { l.score } else { 1.0 };
+        c[*a] += w;
+        c[*b] += w;
     }
+    c
+}
+
+fn summarize(g: &Graph, centrality: &[f64], members: &[usize], families: &[(usize, Vec<usize>)]) -> StorySummary {
+    // The most central document: the largest sum of link scores inside the story.
     let central = members
         .iter()
         .copied()
         .max_by(|x, y| {
-            let (cx, cy) = (centrality.get(x).unwrap_or(&0.0), centrality.get(y).unwrap_or(&0.0));
+            let (cx, cy) = (&centrality[*x], &centrality[*y]);
             cx.total_cmp(cy).then_with(|| g.nodes[*y].id.cmp(&g.nodes[*x].id))
         })
         .unwrap_or(members[0]);
@@ -150,6 +154,7 @@ pub(crate) fn build_report(g: &Graph) -> Report {
         story_members.entry(story.find(i)).or_default().push(i);
     }
 
+    let centrality = centrality(g);
     // Stories in the order their first input document came, so output follows input.
     let mut clusters = Vec::new();
     let mut done = HashSet::new();
@@ -182,7 +187,12 @@ pub(crate) fn build_report(g: &Graph) -> Report {
         // Biggest families first, then by original: a stable order whatever the scan order.
         families.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then_with(|| x.original.cmp(&y.original)));
         let docs = ids_of(sm);
-        clusters.push(ClusterOut { story: story_id(&docs[0]), summary: Some(summarize(g, sm, &fams)), docs, families });
+        clusters.push(ClusterOut {
+            story: story_id(&docs[0]),
+            summary: Some(summarize(g, &centrality, sm, &fams)),
+            docs,
+            families,
+        });
     }
 
     let mut pairs: Vec<PairOut> = g

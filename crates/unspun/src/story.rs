@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use unspun_cluster::story::{dot, idf, pick_candidates, weigh, within_window};
 use unspun_cluster::{DateKey, StoryParams};
+use unspun_fingerprint::HashMapH;
 use unspun_fingerprint::{is_pair, posting_terms, Term};
 use unspun_index::{DocRef, EventDoc, Index, IndexError};
 
@@ -89,7 +90,8 @@ pub(crate) fn story_batch(
     copies: &[bool],
 ) -> Result<StoryBatch, IndexError> {
     // Document frequencies: the index's, plus this batch's.
-    let mut df: HashMap<Term, u64> = HashMap::new();
+    // Keyed by term hashes: no need to hash them again (a batch counts millions of terms).
+    let mut df: HashMapH<Term, u64> = HashMapH::default();
     for (i, prep) in batch.iter().enumerate() {
         for &(t, _) in prep.event.terms.iter().filter(|t| !is_pair(t.0)) {
             *df.entry(t).or_default() += u64::from(!copies[i]);
@@ -124,7 +126,7 @@ pub(crate) fn story_batch(
     let vectors: Vec<Vectors> = events.iter().map(Vectors::of).collect();
 
     // In-batch candidates: each pair is counted once, from its lower index.
-    let mut lists: HashMap<Term, Vec<u32>> = HashMap::new();
+    let mut lists: HashMapH<Term, Vec<u32>> = HashMapH::default();
     for (i, e) in events.iter().enumerate() {
         for &t in &e.postings {
             lists.entry(t).or_default().push(i as u32);
@@ -133,7 +135,7 @@ pub(crate) fn story_batch(
     let in_batch: Vec<Vec<usize>> = (0..events.len())
         .into_par_iter()
         .map(|i| {
-            let mut counts: HashMap<u32, u32> = HashMap::new();
+            let mut counts: HashMapH<u32, u32> = HashMapH::default();
             for t in &events[i].postings {
                 let l = &lists[t];
                 if l.len() > p.max_posting {
