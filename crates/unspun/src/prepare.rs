@@ -176,8 +176,8 @@ pub fn prepare(
     prepare_with(text, spans, date, lang, cfg, hasher, true)
 }
 
-/// As [`prepare`]; without `index_keys`, the signature, band keys and anchors (what candidate search
-/// needs, not verification) are left empty.
+/// As [`prepare`]; without `index_keys`, the band keys, anchors and event terms (what candidate search
+/// and stories need, not verification) are left empty.
 pub(crate) fn prepare_with(
     text: &str,
     spans: &[Range<usize>],
@@ -238,7 +238,13 @@ pub(crate) fn prepare_with(
     } else {
         (Sentences::default(), Sentences::default(), lang.map(str::to_string))
     };
-    let event = if cfg.signals.stories { unspun_fingerprint::event_terms(text, &tokens) } else { Default::default() };
+    // Event terms serve the story stage of new documents; an indexed document re-derived for
+    // verification (no index keys) has its vector stored already.
+    let event = if cfg.signals.stories && index_keys {
+        unspun_fingerprint::event_terms(text, &tokens)
+    } else {
+        Default::default()
+    };
     let wire = wire_of(text, spans, lang.as_deref());
     SCRATCH.with(|cell| cell.set(scratch));
     Prepared {
