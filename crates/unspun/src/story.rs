@@ -166,13 +166,19 @@ pub(crate) fn story_batch(
 
     if let Some(index) = index {
         let queries: Vec<&[Term]> = events.iter().map(|e| e.postings.as_slice()).collect();
-        // A few hundred queries at a time: each one's counts span up to thousands of documents, and
-        // only the picked candidates need to outlive it.
-        let mut picked: Vec<Vec<u64>> = Vec::with_capacity(queries.len());
-        for chunk in queries.chunks(256) {
-            let found = index.event_candidates(chunk, p.max_posting)?;
-            picked.extend(found.into_iter().map(|c| pick_candidates(c, p)));
-        }
+        // A few hundred queries at a time, each chunk in its own read transaction on its own core:
+        // a query's counts span up to thousands of documents, and only the picked candidates need
+        // to outlive it.
+        let picked: Vec<Vec<u64>> = queries
+            .par_chunks(256)
+            .map(|chunk| {
+                let found = index.event_candidates(chunk, p.max_posting)?;
+                Ok(found.into_iter().map(|c| pick_candidates(c, p)).collect::<Vec<_>>())
+            })
+            .collect::<Result<Vec<_>, IndexError>>()?
+            .into_iter()
+            .flatten()
+            .collect();
         let mut wanted: Vec<u64> = picked.iter().flatten().copied().collect();
         wanted.sort_unstable();
         wanted.dedup();
