@@ -21,9 +21,6 @@ pub struct Prepared {
     /// Pairs of consecutive names and numbers, the candidates for translations (weaker evidence, so
     /// counted apart from `anchors`).
     pub entity_anchors: Vec<u64>,
-    /// Distinct names and numbers (hashes, sorted): a copy or a spin keeps them, a template filled in
-    /// for another company or date does not.
-    pub entity_set: Vec<u64>,
     pub sentences: Sentences,
     /// Names and numbers by sentence, for aligning translations.
     pub entities: Sentences,
@@ -203,10 +200,6 @@ pub(crate) fn prepare_with(
     shingles_into(hashes, p.shingle, sh);
     // Every entity pair, not a winnowed sample: across languages the name sequence is noisy
     // (sentence-initial words, number formats), so a long shared run cannot be relied on.
-    let mut entity_set: Vec<u64> =
-        tokens.iter().filter(|t| t.flags.has(unspun_text::TokenFlags::ENTITY)).map(|t| t.hash).collect();
-    entity_set.sort_unstable();
-    entity_set.dedup();
     let mut entity_anchors =
         if cfg.signals.entities && index_keys { entity_shingles(&tokens, ENTITY_N) } else { Vec::new() };
     entity_anchors.sort_unstable();
@@ -257,7 +250,6 @@ pub(crate) fn prepare_with(
         band_keys,
         anchors,
         entity_anchors,
-        entity_set,
         content_hash: hash_bytes(text.as_bytes()),
         wire,
         date: date.and_then(parse_date),
