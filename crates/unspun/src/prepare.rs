@@ -2,7 +2,7 @@ use crate::config::Config;
 use std::ops::Range;
 use unspun_align::{DocView, Sentences};
 use unspun_cluster::{parse_date, wire_evidence_in, DateKey};
-use unspun_fingerprint::{entity_shingles, shingles, shingles_into, skeleton_shingles, winnow, LshParams, MinHasher};
+use unspun_fingerprint::{entity_shingles, shingles_into, skeleton_shingles, winnow, LshParams, MinHasher};
 use unspun_text::{hash_bytes, tokenize_range, Token};
 
 /// Everything derived from one document that candidate search and verification need. Derived only
@@ -57,13 +57,21 @@ pub struct Shingled {
 
 impl Shingled {
     pub fn of(tokens: &[Token], n: usize) -> Shingled {
-        let hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
-        let shingles = shingles(&hashes, n);
+        let mut shingles = Vec::new();
+        token_shingles(tokens, n, &mut Vec::new(), &mut shingles);
         let mut sorted = shingles.clone();
         sorted.sort_unstable();
         sorted.dedup();
         Shingled { shingles, sorted, n }
     }
+}
+
+/// Word `n`-gram shingles of `tokens` into `out`, through `hashes` (both buffers cleared first, so a
+/// caller can reuse them across documents).
+fn token_shingles(tokens: &[Token], n: usize, hashes: &mut Vec<u64>, out: &mut Vec<u64>) {
+    hashes.clear();
+    hashes.extend(tokens.iter().map(|t| t.hash));
+    shingles_into(hashes, n, out);
 }
 
 /// Skeleton n-gram length: long enough to be specific, short enough that a phrase rewrite (`the U.S.
@@ -195,16 +203,18 @@ pub(crate) fn prepare_with(
         tokenize_range(text, s.clone(), buf);
     }
     let tokens = buf.to_vec();
-    hashes.clear();
-    hashes.extend(tokens.iter().map(|t| t.hash));
-    shingles_into(hashes, p.shingle, sh);
     // Every entity pair, not a winnowed sample: across languages the name sequence is noisy
     // (sentence-initial words, number formats), so a long shared run cannot be relied on.
     let mut entity_anchors =
         if cfg.signals.entities && index_keys { entity_shingles(&tokens, ENTITY_N) } else { Vec::new() };
     entity_anchors.sort_unstable();
     entity_anchors.dedup();
-    let (band_keys, anchors) = if sh.is_empty() || !index_keys {
+    // Shingles serve only the index keys here (verification builds its own, see `Shingled`): an
+    // indexed document re-derived for verification skips them.
+    if index_keys {
+        token_shingles(&tokens, p.shingle, hashes, sh);
+    }
+    let (band_keys, anchors) = if !index_keys || sh.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         // Minima over the shingles as they come: repeats do not change a minimum, so no sort.
