@@ -60,21 +60,16 @@ for mode in $MODES; do
   done
 done
 
-python3 - "$WORK" "$INPUT" "$RESULTS" "$STEM" "$RUNS" "$MODES" "$THREADS" "$EXTRA" <<'PY'
-import datetime, json, os, re, sys
-work, inp, results, stem, runs, modes, threads, extra = sys.argv[1:9]
+python3 - "$WORK" "$INPUT" "$RESULTS" "$STEM" "$RUNS" "$MODES" "$THREADS" "$EXTRA" "$ROOT" <<'PY'
+import datetime, json, os, sys
+work, inp, results, stem, runs, modes, threads, extra, root = sys.argv[1:10]
+sys.path.insert(0, os.path.join(root, "bench"))
+from timev import timev as parse_timev
 runs, modes, threads = int(runs), modes.split(), [int(t) for t in threads.split()]
 
 
 def timev(name):
-    txt = open(os.path.join(work, name + ".time")).read()
-    g = lambda pat: float(re.search(pat, txt).group(1))
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.+)", txt).group(1).strip()
-    secs = 0.0
-    for part in wall.split(":"):
-        secs = secs * 60 + float(part)
-    return {"user_s": g(r"User time \(seconds\): ([\d.]+)"), "sys_s": g(r"System time \(seconds\): ([\d.]+)"),
-            "wall_s": secs, "peak_rss_mb": round(g(r"Maximum resident set size \(kbytes\): (\d+)") / 1024, 1)}
+    return parse_timev(os.path.join(work, name + ".time"))
 
 
 rows = []
