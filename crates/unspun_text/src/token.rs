@@ -329,6 +329,28 @@ mod tests {
     }
 
     #[test]
+    fn words_longer_than_a_token_are_split_not_truncated() {
+        // An encoded blob of word characters, ASCII and then with a multi-byte letter at the cut.
+        for blob in
+            ["a".repeat(MAX_TOKEN_BYTES * 2 + 7), format!("{}é{}", "b".repeat(MAX_TOKEN_BYTES - 1), "c".repeat(10))]
+        {
+            let text = format!("x {blob} y");
+            let toks = tokenize(&text);
+            let inner = &toks[1..toks.len() - 1];
+            assert!(inner.len() >= 2, "{}", inner.len());
+            assert_eq!(inner[0].start as usize, 2);
+            assert_eq!(inner.last().unwrap().end() as usize, 2 + blob.len());
+            for w in inner.windows(2) {
+                assert_eq!(w[0].end(), w[1].start, "pieces are contiguous");
+            }
+            for t in inner {
+                assert!(t.len as usize <= MAX_TOKEN_BYTES && text.is_char_boundary(t.end() as usize));
+            }
+            assert_eq!(&text[toks.last().unwrap().span()], "y");
+        }
+    }
+
+    #[test]
     fn flags_digits_and_stopwords() {
         let t = tokenize("the 22 agencies");
         assert!(t[0].flags.has(TokenFlags::STOP));
