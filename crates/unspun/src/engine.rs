@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use unspun_extract::{clean_plain, HostLineStats};
-use unspun_fingerprint::{FlatPostings, HashMapH, MinHasher};
+use unspun_fingerprint::MinHasher;
 use unspun_index::{Batch, DocRecord, DocRef, Index, IndexError, NewDoc, NewLink};
 use unspun_io::output::{ClusterOut, CorpusOut, PairOut};
 use unspun_io::Document;
@@ -477,18 +477,21 @@ impl Engine {
                 DocRef::Indexed(n) => stored.get(&n).map(|s| (&s.prep, s.text.as_str())),
             }
         };
+        // Without the sentence alignment, nothing below this containment can be linked (see
+        // `decide`), so the costlier positional comparison is skipped for such pairs.
+        let min_containment = if self.cfg.signals.alignment { 0.0 } else { crate::decide::EXCERPT_MIN_CONTAINMENT };
         // Shingles of the candidates' documents only, each built once however many pairs it is in.
         let mut involved: Vec<DocRef> = cands.iter().flat_map(|&(a, b)| [a, b]).collect();
         involved.sort_unstable();
         involved.dedup();
         let shingled: HashMap<DocRef, Shingled> =
-            involved.par_iter().filter_map(|&r| view(r).map(|(p, _)| (r, Shingled::of(&p.tokens, n_perm)))).collect();
+            involved.par_iter().filter_map(|&r| view(r).map(|(p, t)| (r, Shingled::of(t, p, n_perm)))).collect();
         let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
             .par_iter()
             .filter_map(|&(a, b)| {
                 let (pa, ta) = view(a)?;
                 let (pb, tb) = view(b)?;
-                let ov = unspun_align::compare(&pa.view(&shingled[&a]), &pb.view(&shingled[&b]));
+                let ov = unspun_align::compare_at_least(&pa.view(&shingled[&a]), &pb.view(&shingled[&b]), min_containment);
                 let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
                 // A pair that shares most of its text is a copy whatever the sentences say: skip
                 // the alignment, the costliest step of verification.
@@ -520,7 +523,7 @@ impl Engine {
                     ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
                 } else {
                     let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
-                    al.passages(sa, &pa.tokens, sb, &pb.tokens)
+                    al.passages(sa, &shingled[&a].tokens, sb, &shingled[&b].tokens)
                 };
                 let evidence = spans
                     .iter()
@@ -586,58 +589,44 @@ impl Engine {
         Ok(out)
     }
 
+    /// Share of the smaller document's anchors that makes an anchor-only candidate.
+    fn min_anchor_share(&self) -> f64 {
+        if self.cfg.signals.alignment {
+            MIN_ANCHOR_SHARE
+        } else {
+            NEAR_DUP_MIN_ANCHOR_SHARE
+        }
+    }
+
     /// Pairs of this batch that share an LSH band or enough anchors.
     fn batch_candidates(&self, live: &[Live]) -> Vec<(DocRef, DocRef)> {
-        let bands = FlatPostings::build(live.len(), |i| live[i].prep.band_keys.iter());
-        let anchors =
-            FlatPostings::build(live.len(), |i| live[i].prep.anchors.iter().chain(&live[i].prep.entity_anchors));
-        let max_posting = self.cfg.max_posting;
+        const BAND: u8 = 0;
+        const ANCHOR: u8 = 1;
+        const ENTITY: u8 = 2;
+        let keys = |i: usize| {
+            let p = &live[i].prep;
+            let tag = |kind: u8| move |&k: &u64| (k, kind);
+            p.band_keys
+                .iter()
+                .map(tag(BAND))
+                .chain(p.anchors.iter().map(tag(ANCHOR)))
+                .chain(p.entity_anchors.iter().map(tag(ENTITY)))
+        };
+        // Band lists beyond the cap are truncated (identical copies are found through one another);
+        // anchor lists beyond it are stock phrases, passed over.
+        let shared = unspun_fingerprint::pair_hits(live.len(), keys, self.cfg.max_posting, [true, false, false]);
         let min_hits = self.cfg.min_anchor_hits;
-        let mut pairs: Vec<(DocRef, DocRef)> = live
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(i, l)| {
-                // (exact or skeleton anchors, entity pairs) shared with each later document.
-                let mut hits: HashMapH<u32, (u32, u32)> = HashMapH::default();
-                let mut out = Vec::new();
-                for &k in &l.prep.band_keys {
-                    for &j in bands.get(k).iter().take(max_posting) {
-                        if (j as usize) > i {
-                            hits.insert(j, (u32::MAX / 2, 0));
-                        }
-                    }
-                }
-                let kinds =
-                    l.prep.anchors.iter().map(|k| (k, false)).chain(l.prep.entity_anchors.iter().map(|k| (k, true)));
-                for (&k, weak) in kinds {
-                    let post = anchors.get(k);
-                    if post.len() > max_posting {
-                        continue;
-                    }
-                    for &j in post {
-                        if (j as usize) > i {
-                            let e = hits.entry(j).or_default();
-                            if weak {
-                                e.1 += 1;
-                            } else {
-                                e.0 += 1;
-                            }
-                        }
-                    }
-                }
-                for (j, h) in hits {
-                    if is_candidate(h, min_hits, &l.prep, &live[j as usize].prep) {
-                        out.push((DocRef::New(i), DocRef::New(j as usize)));
-                    }
-                }
-                out.into_iter()
+        let min_share = self.min_anchor_share();
+        shared
+            .into_iter()
+            .filter(|p| {
+                let (a, b) = (&live[p.a as usize].prep, &live[p.b as usize].prep);
+                // A shared band makes a candidate whatever the anchors say.
+                let exact = if p.hits[BAND as usize] > 0 { u32::MAX / 2 } else { 0 } + p.hits[ANCHOR as usize];
+                is_candidate((exact, p.hits[ENTITY as usize]), min_hits, min_share, a, b)
             })
-            .collect();
-        pairs.sort_unstable_by_key(|p| match p {
-            (DocRef::New(a), DocRef::New(b)) => (*a, *b),
-            _ => (0, 0),
-        });
-        pairs
+            .map(|p| (DocRef::New(p.a as usize), DocRef::New(p.b as usize)))
+            .collect()
     }
 
     /// Indexed documents related to this batch: adds the pairs to `cands` and returns the documents,
@@ -666,13 +655,16 @@ impl Engine {
         nums.sort_unstable();
         nums.dedup();
         let counts: HashMap<u64, u32> = nums.iter().copied().zip(index.anchor_counts(&nums)?).collect();
+        let min_share = self.min_anchor_share();
         for (i, (_, by_anchor)) in found.iter_mut().enumerate() {
             let mine = live[i].prep.anchors.len();
             let share = |n: &u64, h: &(u32, u32)| {
                 let m = mine.min(counts.get(n).copied().unwrap_or(0) as usize).max(1);
                 h.0 as f64 / m as f64
             };
-            by_anchor.retain(|n, h| h.0 == 0 || enough_share(h.0, mine, counts.get(n).copied().unwrap_or(0) as usize));
+            by_anchor.retain(|n, h| {
+                h.0 == 0 || enough_share(h.0, mine, counts.get(n).copied().unwrap_or(0) as usize, min_share)
+            });
             let weak = by_anchor.iter().filter(|(n, h)| h.0 > 0 && share(n, h) < CLEAR_ANCHOR_SHARE).count();
             if by_anchor.len() > MAX_INDEX_CANDIDATES || weak > MAX_WEAK_SHARE_CANDIDATES {
                 // The best by share of anchors (then by number, for determinism); of those below
@@ -726,7 +718,8 @@ impl Engine {
             .collect();
         cands.retain(|(a, b)| match (a, b) {
             (DocRef::New(i), DocRef::Indexed(n)) => stored.get(n).is_some_and(|s| {
-                !weak_only.contains(&(*i, *n)) || is_candidate((0, ENTITY_MIN_HITS), 1, &live[*i].prep, &s.prep)
+                !weak_only.contains(&(*i, *n))
+                    || is_candidate((0, ENTITY_MIN_HITS), 1, MIN_ANCHOR_SHARE, &live[*i].prep, &s.prep)
             }),
             _ => true,
         });
@@ -805,9 +798,9 @@ const ENTITY_MIN_HITS: u32 = 4;
 /// Is a pair with `hits` = (shared anchors, shared entity pairs) worth verifying? Entity pairs count
 /// only between documents in different languages: within one language, the exact and skeleton
 /// anchors find every copy and rewrite, and same-story pages share names by the hundred.
-fn is_candidate(hits: (u32, u32), min_hits: u32, a: &Prepared, b: &Prepared) -> bool {
+fn is_candidate(hits: (u32, u32), min_hits: u32, min_share: f64, a: &Prepared, b: &Prepared) -> bool {
     if hits.0 >= min_hits {
-        return enough_share(hits.0, a.anchors.len(), b.anchors.len());
+        return enough_share(hits.0, a.anchors.len(), b.anchors.len(), min_share);
     }
     let cross = matches!((&a.lang, &b.lang), (Some(x), Some(y)) if x != y);
     cross && 2 * hits.0 + hits.1 >= 2 * min_hits.max(ENTITY_MIN_HITS / 2)
@@ -838,9 +831,14 @@ const MAX_WEAK_SHARE_CANDIDATES: usize = 4;
 /// of the excerpt's.
 const MIN_ANCHOR_SHARE: f64 = 0.06;
 
-fn enough_share(hits: u32, a: usize, b: usize) -> bool {
+/// The same without the sentence alignment: only near-duplicates can be found then, and none holds
+/// under `EXCERPT_MIN_CONTAINMENT` of the smaller text (see `decide`); winnowing keeps the anchors of
+/// every shared passage, so half that share leaves a margin for the anchors lost at a passage's ends.
+const NEAR_DUP_MIN_ANCHOR_SHARE: f64 = crate::decide::EXCERPT_MIN_CONTAINMENT / 2.0;
+
+fn enough_share(hits: u32, a: usize, b: usize, min_share: f64) -> bool {
     let m = a.min(b);
-    m == 0 || hits as f64 >= MIN_ANCHOR_SHARE * m as f64
+    m == 0 || hits as f64 >= min_share * m as f64
 }
 
 /// Keep a translation link only when each side is the other's best-scoring translation candidate.
@@ -897,7 +895,7 @@ impl NodeInfo {
             date: doc.date.clone(),
             date_key: prep.date,
             wire: prep.wire,
-            length: prep.tokens.len(),
+            length: prep.n_tokens as usize,
             cleaned: if with_text { Arc::from(cleaned_text(&doc.text, &prep.spans)) } else { Arc::from("") },
             title: doc.title.clone(),
             lang: prep.lang.clone(),
@@ -1010,9 +1008,10 @@ valley. They hope to hire six more staff by the summer and to open a café on th
 
     #[test]
     fn anchor_share_is_relative_to_the_smaller_document() {
-        assert!(enough_share(6, 100, 1000));
-        assert!(!enough_share(5, 100, 1000));
-        assert!(!enough_share(5, 1000, 100));
-        assert!(enough_share(0, 0, 50), "an empty side decides nothing here");
+        assert!(enough_share(6, 100, 1000, MIN_ANCHOR_SHARE));
+        assert!(!enough_share(5, 100, 1000, MIN_ANCHOR_SHARE));
+        assert!(!enough_share(5, 1000, 100, MIN_ANCHOR_SHARE));
+        assert!(enough_share(0, 0, 50, MIN_ANCHOR_SHARE), "an empty side decides nothing here");
+        assert!(!enough_share(10, 100, 1000, NEAR_DUP_MIN_ANCHOR_SHARE));
     }
 }

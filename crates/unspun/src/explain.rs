@@ -44,8 +44,8 @@ impl Engine {
         let b = self.load_indexed(id_b)?;
         let n = self.config().fingerprint.shingle;
         let (pa, pb) = (&a.prepared, &b.prepared);
-        let (sa, sb) = (Shingled::of(&pa.tokens, n), Shingled::of(&pb.tokens, n));
-        let overlap = unspun_align::compare(&pa.view(&sa), &pb.view(&sb));
+        let (ka, kb) = (Shingled::of(&a.text, pa, n), Shingled::of(&b.text, pb, n));
+        let overlap = unspun_align::compare(&pa.view(&ka), &pb.view(&kb));
         let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
         let (sa, sb) = if cross_language { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
         let alignment = unspun_align::align_sentences(sa, sb);
@@ -56,8 +56,8 @@ impl Engine {
             .map(|p| {
                 let ra = sa.ranges[p.a as usize].clone();
                 let rb = sb.ranges[p.b as usize].clone();
-                let ta = &pa.tokens[ra.start as usize..ra.end as usize];
-                let tb = &pb.tokens[rb.start as usize..rb.end as usize];
+                let ta = &ka.tokens[ra.start as usize..ra.end as usize];
+                let tb = &kb.tokens[rb.start as usize..rb.end as usize];
                 let only = |x: &[unspun_text::Token], y: &[unspun_text::Token]| {
                     let ys: std::collections::HashSet<u64> = y.iter().map(|t| t.hash).collect();
                     x.iter().filter(|t| !ys.contains(&t.hash)).map(|t| t.start as usize..t.end() as usize).collect()

@@ -11,10 +11,11 @@ use unspun_text::{hash_bytes, tokenize_range, Token};
 pub struct Prepared {
     /// Kept article spans, byte ranges into the text as given.
     pub spans: Vec<(u32, u32)>,
-    /// The word shingles are not kept: verification builds them again for the documents of candidate
-    /// pairs only ([`Shingled`]), which keeps a batch's memory to the tokens (the fresh pages a scan
-    /// touches cost as much as tokenising).
-    pub tokens: Vec<Token>,
+    /// Number of tokens. The tokens and word shingles themselves are not kept: verification builds
+    /// them again for the documents of candidate pairs only ([`Shingled`]). A batch holding every
+    /// document's tokens touched three times the memory of its text, and fresh pages cost about as
+    /// much as tokenising them again for the quarter of documents that meet a candidate.
+    pub n_tokens: u32,
     pub band_keys: Vec<u64>,
     /// Winnowed anchors: exact-word shingles, then rewrite-robust skeleton shingles (salted apart).
     pub anchors: Vec<u64>,
@@ -35,34 +36,45 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// What the aligner compares, with the shingles built by [`Shingled::of`] from these tokens.
+    /// What the aligner compares: the tokens and shingles of [`Shingled::of`] this document.
     pub fn view<'a>(&'a self, sh: &'a Shingled) -> DocView<'a> {
-        DocView { tokens: &self.tokens, shingles: &sh.shingles, sorted: &sh.sorted, n: sh.n }
+        DocView { tokens: &sh.tokens, shingles: &sh.shingles, sorted: &sh.sorted, n: sh.n }
+    }
+
+    /// The kept spans as ranges.
+    pub fn span_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        self.spans.iter().map(|&(a, b)| a as usize..b as usize)
     }
 
     /// No words survived cleaning: nothing to compare.
     pub fn is_empty(&self) -> bool {
-        self.tokens.is_empty()
+        self.n_tokens == 0
     }
 }
 
-/// A document's word shingles in text order (`shingles[i]` covers `tokens[i..i + n]`) and as a
-/// sorted set.
+/// A document's tokens (those of [`prepare`]: the same text and spans tokenise the same), its word
+/// shingles in text order (`shingles[i]` covers `tokens[i..i + n]`) and as a sorted set.
 #[derive(Debug, Clone, Default)]
 pub struct Shingled {
+    pub tokens: Vec<Token>,
     pub shingles: Vec<u64>,
     pub sorted: Vec<u64>,
     pub n: usize,
 }
 
 impl Shingled {
-    pub fn of(tokens: &[Token], n: usize) -> Shingled {
+    /// Tokens and `n`-word shingles of `text` within the kept spans of `prep`.
+    pub fn of(text: &str, prep: &Prepared, n: usize) -> Shingled {
+        let mut tokens = Vec::with_capacity(prep.n_tokens as usize);
+        for s in prep.span_ranges() {
+            tokenize_range(text, s, &mut tokens);
+        }
         let mut shingles = Vec::new();
-        token_shingles(tokens, n, &mut Vec::new(), &mut shingles);
+        token_shingles(&tokens, n, &mut Vec::new(), &mut shingles);
         let mut sorted = shingles.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        Shingled { shingles, sorted, n }
+        Shingled { tokens, shingles, sorted, n }
     }
 }
 
@@ -87,6 +99,10 @@ const LANG_SAMPLE_BYTES: usize = 400;
 /// Wire credit of a document: the dateline sits at the start of the article, not of the page, so
 /// look past the furniture. The language tells an agency's own wire from its translation services.
 pub(crate) fn wire_of(text: &str, spans: &[Range<usize>], lang: Option<&str>) -> u8 {
+    if let [only] = spans {
+        // The whole head is one span (a raw or clean text): no copy.
+        return wire_evidence_in(&text[only.clone()], lang);
+    }
     let mut head = String::new();
     for s in spans {
         if head.len() >= 600 {
@@ -193,26 +209,24 @@ pub(crate) fn prepare_with(
     index_keys: bool,
 ) -> Prepared {
     let p = &cfg.fingerprint;
-    // Tokens are built in a per-thread buffer and copied out at their exact size: a scan holds every
-    // document of a batch, and growing vectors left up to half their capacity unused (and the fresh
-    // pages they touched cost as much as tokenising).
+    // Tokens live in a per-thread buffer for the time of this call (see `Prepared::n_tokens`).
     let mut scratch = SCRATCH.with(|cell| cell.take());
-    let Scratch { tokens: buf, hashes, shingles: sh } = &mut scratch;
-    buf.clear();
+    let Scratch { tokens, hashes, shingles: sh } = &mut scratch;
+    tokens.clear();
     for s in spans {
-        tokenize_range(text, s.clone(), buf);
+        tokenize_range(text, s.clone(), tokens);
     }
-    let tokens = buf.to_vec();
+    let tokens: &[Token] = tokens;
     // Every entity pair, not a winnowed sample: across languages the name sequence is noisy
     // (sentence-initial words, number formats), so a long shared run cannot be relied on.
     let mut entity_anchors =
-        if cfg.signals.entities && index_keys { entity_shingles(&tokens, ENTITY_N) } else { Vec::new() };
+        if cfg.signals.entities && index_keys { entity_shingles(tokens, ENTITY_N) } else { Vec::new() };
     entity_anchors.sort_unstable();
     entity_anchors.dedup();
     // Shingles serve only the index keys here (verification builds its own, see `Shingled`): an
     // indexed document re-derived for verification skips them.
     if index_keys {
-        token_shingles(&tokens, p.shingle, hashes, sh);
+        token_shingles(tokens, p.shingle, hashes, sh);
     }
     let (band_keys, anchors) = if !index_keys || sh.is_empty() {
         (Vec::new(), Vec::new())
@@ -222,7 +236,7 @@ pub(crate) fn prepare_with(
         let bands = LshParams { bands: p.bands, rows: p.rows }.band_keys(&sig);
         let mut anchors: Vec<u64> = winnow(sh, p.window).into_iter().map(|(h, _)| h).collect();
         if cfg.signals.skeleton {
-            let skel = skeleton_shingles(&tokens, SKELETON_N, 1);
+            let skel = skeleton_shingles(tokens, SKELETON_N, 1);
             anchors.extend(winnow(&skel, SKELETON_WINDOW).into_iter().map(|(h, _)| h));
         }
 
@@ -236,19 +250,20 @@ pub(crate) fn prepare_with(
         for s in spans {
             sent_spans.extend(unspun_text::sentences(text, s.clone()));
         }
-        let lang = lang.map(str::to_string).or_else(|| detect_lang(text, spans, &tokens));
-        (Sentences::new(&tokens, &sent_spans), Sentences::entities(&tokens, &sent_spans), lang)
+        let lang = lang.map(str::to_string).or_else(|| detect_lang(text, spans, tokens));
+        (Sentences::new(tokens, &sent_spans), Sentences::entities(tokens, &sent_spans), lang)
     } else {
         (Sentences::default(), Sentences::default(), lang.map(str::to_string))
     };
     // Event terms serve the story stage of new documents; an indexed document re-derived for
     // verification (no index keys) has its vector stored already.
     let event = if cfg.signals.stories && index_keys {
-        unspun_fingerprint::event_terms(text, &tokens)
+        unspun_fingerprint::event_terms(text, tokens)
     } else {
         Default::default()
     };
     let wire = wire_of(text, spans, lang.as_deref());
+    let n_tokens = tokens.len() as u32;
     SCRATCH.with(|cell| cell.set(scratch));
     Prepared {
         event,
@@ -256,7 +271,7 @@ pub(crate) fn prepare_with(
         entities,
         lang,
         spans: spans.iter().map(|s| (s.start as u32, s.end as u32)).collect(),
-        tokens,
+        n_tokens,
         band_keys,
         anchors,
         entity_anchors,

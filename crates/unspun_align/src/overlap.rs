@@ -79,6 +79,14 @@ fn touches_quote(tokens: &[Token], i: usize, n: usize) -> bool {
 
 /// Verify and align two documents.
 pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
+    compare_at_least(a, b, 0.0)
+}
+
+/// As [`compare`], but a pair whose containment is below `min_containment` gets only its set
+/// figures (shared, lengths, Jaccard, containment), without the positional pass that finds
+/// passages, quotations and names: when nothing below that containment can be a copy, most
+/// candidates of a batch stop at the merge of the two sorted shingle sets.
+pub fn compare_at_least(a: &DocView<'_>, b: &DocView<'_>, min_containment: f64) -> Overlap {
     let shared = intersect_sorted(a.sorted, b.sorted);
     let (la, lb) = (a.sorted.len(), b.sorted.len());
     let mut ov = Overlap { shared, len_a: la, len_b: lb, ..Default::default() };
@@ -89,6 +97,9 @@ pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
     ov.containment = shared as f64 / la.min(lb) as f64;
     ov.a_in_b = shared as f64 / la as f64;
     ov.b_in_a = shared as f64 / lb as f64;
+    if ov.containment < min_containment {
+        return ov;
+    }
 
     // First position of each shingle in b, restricted to the shared ones to keep the map small.
     let mut pos_b: HashMapH<u64, usize> = HashMapH::with_capacity_and_hasher(shared * 2, Default::default());
@@ -217,6 +228,19 @@ mod tests {
         let ov = compare(&view(&a), &view(&b));
         assert_eq!(ov.shared, 0);
         assert!(ov.passages.is_empty());
+    }
+
+    #[test]
+    fn below_the_floor_only_set_figures() {
+        let a = prep(ARTICLE);
+        let b = prep(&ARTICLE[120..]);
+        let full = compare(&view(&a), &view(&b));
+        let cut = compare_at_least(&view(&a), &view(&b), full.containment + 0.01);
+        assert!(!full.passages.is_empty() && full.unquoted_matches > 0);
+        assert!(cut.passages.is_empty() && cut.unquoted_matches == 0);
+        assert_eq!((cut.shared, cut.jaccard, cut.containment), (full.shared, full.jaccard, full.containment));
+        let same = compare_at_least(&view(&a), &view(&b), full.containment);
+        assert_eq!(same.passages, full.passages);
     }
 
     #[test]

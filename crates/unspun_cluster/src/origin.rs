@@ -77,12 +77,33 @@ pub fn compare_dates(a: DateKey, b: DateKey) -> Ordering {
 /// near the start (`LONDON, March 23 (Reuters) -`, `(AP) —`), 1 for an attribution to a wire elsewhere
 /// (`according to Reuters`, `Reporting by`), 0 for none.
 pub fn wire_evidence(text: &str) -> u8 {
-    let cut = text.char_indices().nth(600).map_or(text.len(), |(i, _)| i);
-    if credit(&text[..cut]).is_some() {
-        return 2;
+    wire_and_credit(text).0
+}
+
+/// The evidence and the dateline's agency, if any. Asked of every document, so the searches run only
+/// where the bytes they need are present.
+fn wire_and_credit(text: &str) -> (u8, Option<&str>) {
+    let b = text.as_bytes();
+    let paren = b.contains(&b'(');
+    let head = &text[..char_cut(text, 600)];
+    if paren {
+        if let Some(agency) = credit(head) {
+            return (2, Some(agency));
+        }
     }
-    let attributions = ["Reporting by", "(Reuters)", "(AP)", "(AFP)", "Editing by", "Writing by"];
-    u8::from(attributions.iter().any(|a| text.contains(a)))
+    let credited = paren && ["(Reuters)", "(AP)", "(AFP)"].iter().any(|a| text.contains(a));
+    // "Reporting by", "Editing by", "Writing by".
+    let byline =
+        || text.contains("ing by") && ["Reporting by", "Editing by", "Writing by"].iter().any(|a| text.contains(a));
+    (u8::from(credited || byline()), None)
+}
+
+/// Byte offset of the `n`-th character (the end when there are fewer).
+fn char_cut(text: &str, n: usize) -> usize {
+    if text.len() <= n {
+        return text.len();
+    }
+    text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
 }
 
 /// As [`wire_evidence`], and 3 when the credited agency writes first in the text's language.
@@ -91,12 +112,11 @@ pub fn wire_evidence(text: &str) -> u8 {
 /// (`TÓQUIO (Reuters) -` on Reuters' Portuguese service, `(AFP) -` on AFP's English one), so two members
 /// of a family may both carry a dateline; the one in the agency's working language is the first.
 pub fn wire_evidence_in(text: &str, lang: Option<&str>) -> u8 {
-    let w = wire_evidence(text);
+    let (w, agency) = wire_and_credit(text);
     if w < 2 {
         return w;
     }
-    let cut = text.char_indices().nth(600).map_or(text.len(), |(i, _)| i);
-    let home = credit(&text[..cut]).and_then(agency_language);
+    let home = agency.and_then(agency_language);
     if home.is_some() && home == lang {
         3
     } else {
@@ -130,11 +150,14 @@ fn credit(head: &str) -> Option<&str> {
         let Some(close_rel) = head[open..].find(')') else { break };
         let close = open + close_rel;
         let inner = &head[open + 1..close];
-        let words: Vec<&str> = inner.split_whitespace().collect();
-        let agency_like = !words.is_empty()
-            && words.len() <= 3
-            && inner.len() <= 30
-            && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        let agency_like = inner.len() <= 30 && {
+            let mut words = 0;
+            let capitalised = inner.split_whitespace().all(|w| {
+                words += 1;
+                w.chars().next().is_some_and(char::is_uppercase)
+            });
+            capitalised && (1..=3).contains(&words)
+        };
         let after = head[close + 1..].trim_start();
         let dash = after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}');
         if agency_like && dash {

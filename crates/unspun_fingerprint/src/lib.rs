@@ -9,7 +9,7 @@
 
 mod event;
 mod postings;
-pub use postings::FlatPostings;
+pub use postings::{pair_hits, PairHits};
 
 pub use event::{
     dequantize_weight, event_terms, is_pair, posting_terms, quantize_weight, EventTerms, Term, TermKind,
@@ -135,11 +135,36 @@ fn sign_portable(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut [u32]) {
     }
 }
 
+/// As [`sign_portable`] for a number of permutations known at compile time: the lane loop unrolls
+/// whole, with no loop branch and no bounds check per block of lanes.
+#[inline(always)]
+fn sign_fixed<const P: usize>(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut [u32]) {
+    if a.len() != P || b.len() != P || mins.len() != P {
+        return sign_portable(a, b, shingles, mins);
+    }
+    let (Ok(a), Ok(b), Ok(out)) = (<&[u32; P]>::try_from(a), <&[u32; P]>::try_from(b), <&mut [u32; P]>::try_from(mins))
+    else {
+        return;
+    };
+    let mut m = *out;
+    for &x in shingles {
+        let x = (x ^ (x >> 32)) as u32;
+        for k in 0..P {
+            m[k] = m[k].min(a[k].wrapping_mul(x).wrapping_add(b[k]));
+        }
+    }
+    *out = m;
+}
+
 /// The same loop compiled for AVX2 (8 permutations per instruction), chosen at run time.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn sign_avx2(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut [u32]) {
-    sign_portable(a, b, shingles, mins)
+    if a.len() == 128 {
+        sign_fixed::<128>(a, b, shingles, mins)
+    } else {
+        sign_portable(a, b, shingles, mins)
+    }
 }
 
 impl MinHasher {}

@@ -1,71 +1,143 @@
-//! In-memory posting lists of a batch: key -> the documents holding it, in document order.
+//! Documents of a batch that share keys (LSH band keys, anchors), counted by pair.
 //!
-//! One flat array for all lists (built in two passes: count, then fill) instead of a vector a key:
-//! a batch of 20k news documents holds close to a million band keys and anchors, and a vector each
-//! costs an allocation and its slack, which made building the maps slower than finding the pairs.
+//! No hash table: every (key, document) is scattered into buckets by the key's top bits, each bucket
+//! (a few hundred entries, in cache) is sorted, and each run of equal keys gives its pairs, which a
+//! radix sort then brings together. A batch of 20k news documents holds close to a million keys;
+//! the posting-list hash maps this replaces spent most of their time waiting on cache misses.
 
-use crate::HashMapH;
-
-/// Posting lists of `u32` document numbers keyed by 64-bit hashes.
-#[derive(Debug, Default)]
-pub struct FlatPostings {
-    /// key -> (start, len) in `docs`.
-    ranges: HashMapH<u64, (u32, u32)>,
-    docs: Vec<u32>,
+/// A pair of documents `a < b` and how many keys of each kind they share. A key shared counts for
+/// the kind it has in `a`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairHits<const K: usize> {
+    pub a: u32,
+    pub b: u32,
+    pub hits: [u32; K],
 }
 
-impl FlatPostings {
-    /// Lists of `keys(d)` for documents `0..n`. Each document's number appears once per key
-    /// occurrence; callers pass deduplicated keys.
-    pub fn build<'a, F, I>(n: usize, keys: F) -> Self
-    where
-        F: Fn(usize) -> I,
-        I: Iterator<Item = &'a u64>,
-    {
-        // Sized for every key distinct (most are: a band key or an anchor is rarely shared), so the
-        // table never grows: growing rehashed it several times and touched twice its memory.
-        let total: usize = (0..n).map(|d| keys(d).count()).sum();
-        let mut ranges: HashMapH<u64, (u32, u32)> = HashMapH::with_capacity_and_hasher(total, Default::default());
-        for d in 0..n {
-            for &k in keys(d) {
-                ranges.entry(k).or_insert((0, 0)).1 += 1;
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    key: u64,
+    doc: u32,
+    kind: u8,
+}
+
+/// Entries a bucket holds on average: small enough to sort in L1.
+const BUCKET_TARGET: usize = 128;
+
+/// Pairs of documents `0..n` sharing at least one key, in `(a, b)` order.
+///
+/// `keys(d)` gives document `d`'s keys with their kind (`< K`); a document lists a key once.
+/// A key held by more than `cap` documents is stock phrase or furniture: if `truncate[kind]` (the
+/// kind of its first holder), only its first `cap` holders pair up (LSH bands: identical copies
+/// beyond that are found through one another), else it is passed over (anchors).
+pub fn pair_hits<const K: usize, F, I>(n: usize, keys: F, cap: usize, truncate: [bool; K]) -> Vec<PairHits<K>>
+where
+    F: Fn(usize) -> I,
+    I: Iterator<Item = (u64, u8)>,
+{
+    assert!(n < u32::MAX as usize && K > 0);
+    let total: usize = (0..n).map(|d| keys(d).count()).sum();
+    if total == 0 {
+        return Vec::new();
+    }
+    let bits = (total / BUCKET_TARGET).max(1).ilog2().min(20);
+    let bucket = |k: u64| if bits == 0 { 0 } else { (k >> (64 - bits)) as usize };
+    let mut start = vec![0usize; (1 << bits) + 1];
+    for d in 0..n {
+        for (k, _) in keys(d) {
+            start[bucket(k) + 1] += 1;
+        }
+    }
+    for b in 1..start.len() {
+        start[b] += start[b - 1];
+    }
+    let mut fill = start.clone();
+    let mut entries = vec![Entry::default(); total];
+    for d in 0..n {
+        for (k, kind) in keys(d) {
+            debug_assert!((kind as usize) < K);
+            let at = &mut fill[bucket(k)];
+            entries[*at] = Entry { key: k, doc: d as u32, kind };
+            *at += 1;
+        }
+    }
+    // A pair code: `a`, `b`, then the kind, so that sorting brings a pair's keys together.
+    let doc_bits = (n.max(2) - 1).ilog2() + 1;
+    let kind_bits = (K.max(2) - 1).ilog2() + 1;
+    assert!(2 * doc_bits + kind_bits <= 64, "batch too large for pair codes");
+    let code =
+        |a: u32, b: u32, kind: u8| ((a as u64) << (doc_bits + kind_bits)) | ((b as u64) << kind_bits) | kind as u64;
+    let mut codes: Vec<u64> = Vec::new();
+    for b in 0..(1usize << bits) {
+        let slice = &mut entries[start[b]..start[b + 1]];
+        slice.sort_unstable_by_key(|e| (e.key, e.doc));
+        let mut i = 0;
+        while i < slice.len() {
+            let mut j = i + 1;
+            while j < slice.len() && slice[j].key == slice[i].key {
+                j += 1;
             }
-        }
-        let mut start = 0u32;
-        for r in ranges.values_mut() {
-            r.0 = start;
-            start += r.1;
-            // `len` becomes the fill cursor and is back to the length once filled.
-            r.1 = 0;
-        }
-        let mut docs = vec![0u32; total];
-        for d in 0..n {
-            for &k in keys(d) {
-                if let Some(r) = ranges.get_mut(&k) {
-                    docs[(r.0 + r.1) as usize] = d as u32;
-                    r.1 += 1;
+            let run = &slice[i..j];
+            i = j;
+            let run = if run.len() <= cap {
+                run
+            } else if truncate[run[0].kind as usize] {
+                &run[..cap]
+            } else {
+                continue;
+            };
+            for (x, ex) in run.iter().enumerate() {
+                for ey in &run[x + 1..] {
+                    // A key listed under two kinds by one document pairs it with nothing.
+                    if ey.doc != ex.doc {
+                        codes.push(code(ex.doc, ey.doc, ex.kind));
+                    }
                 }
             }
         }
-        FlatPostings { ranges, docs }
     }
-
-    /// The documents holding `key`, in increasing order; empty when none does.
-    #[inline]
-    pub fn get(&self, key: u64) -> &[u32] {
-        match self.ranges.get(&key) {
-            Some(&(s, l)) => &self.docs[s as usize..(s + l) as usize],
-            None => &[],
+    drop(entries);
+    radix_sort(&mut codes, 2 * doc_bits + kind_bits);
+    let mut out: Vec<PairHits<K>> = Vec::new();
+    for c in codes {
+        let a = (c >> (doc_bits + kind_bits)) as u32;
+        let b = ((c >> kind_bits) & ((1 << doc_bits) - 1)) as u32;
+        let kind = (c & ((1 << kind_bits) - 1)) as usize;
+        match out.last_mut() {
+            Some(p) if p.a == a && p.b == b => p.hits[kind] += 1,
+            _ => {
+                let mut hits = [0u32; K];
+                hits[kind] = 1;
+                out.push(PairHits { a, b, hits });
+            }
         }
     }
+    out
+}
 
-    /// Number of distinct keys.
-    pub fn len(&self) -> usize {
-        self.ranges.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
+/// LSD radix sort of values below `2^bits`, 11 bits a pass.
+fn radix_sort(v: &mut Vec<u64>, bits: u32) {
+    const DIGIT: u32 = 11;
+    let mut tmp = vec![0u64; v.len()];
+    let mut shift = 0;
+    while shift < bits {
+        let mut count = [0usize; 1 << DIGIT];
+        for &x in v.iter() {
+            count[((x >> shift) & ((1 << DIGIT) - 1)) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &x in v.iter() {
+            let d = ((x >> shift) & ((1 << DIGIT) - 1)) as usize;
+            tmp[count[d]] = x;
+            count[d] += 1;
+        }
+        std::mem::swap(v, &mut tmp);
+        shift += DIGIT;
     }
 }
 
@@ -75,22 +147,68 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-    proptest! {
-        #[test]
-        fn lists_match_a_naive_map(docs in proptest::collection::vec(proptest::collection::btree_set(0u64..40, 0..12), 0..30)) {
-            let docs: Vec<Vec<u64>> = docs.into_iter().map(|s| s.into_iter().collect()).collect();
-            let p = FlatPostings::build(docs.len(), |d| docs[d].iter());
-            let mut naive: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
-            for (d, ks) in docs.iter().enumerate() {
-                for &k in ks {
-                    naive.entry(k).or_default().push(d as u32);
+    /// The definition: for every pair, the keys they share, by the kind in the lower document.
+    fn naive(docs: &[Vec<(u64, u8)>], cap: usize, truncate: [bool; 2]) -> Vec<PairHits<2>> {
+        let mut holders: BTreeMap<u64, Vec<(u32, u8)>> = BTreeMap::new();
+        for (d, ks) in docs.iter().enumerate() {
+            for &(k, kind) in ks {
+                holders.entry(k).or_default().push((d as u32, kind));
+            }
+        }
+        let mut pairs: BTreeMap<(u32, u32), [u32; 2]> = BTreeMap::new();
+        for (_, mut hs) in holders {
+            hs.sort();
+            if hs.len() > cap {
+                if truncate[hs[0].1 as usize] {
+                    hs.truncate(cap);
+                } else {
+                    continue;
                 }
             }
-            prop_assert_eq!(p.len(), naive.len());
-            for (k, v) in &naive {
-                prop_assert_eq!(p.get(*k), v.as_slice());
+            for (x, &(a, kind)) in hs.iter().enumerate() {
+                for &(b, _) in &hs[x + 1..] {
+                    if a != b {
+                        pairs.entry((a, b)).or_default()[kind as usize] += 1;
+                    }
+                }
             }
-            prop_assert!(p.get(1000).is_empty());
         }
+        pairs.into_iter().map(|((a, b), hits)| PairHits { a, b, hits }).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn pairs_match_the_definition(
+            docs in proptest::collection::vec(proptest::collection::btree_map(0u64..60, 0u8..2, 0..12), 0..40),
+            cap in 2usize..8,
+            truncate in any::<[bool; 2]>(),
+            spread in any::<bool>(),
+        ) {
+            // Keys spread over the whole 64-bit range too, so that the bucketing by top bits is used.
+            let docs: Vec<Vec<(u64, u8)>> = docs
+                .into_iter()
+                .map(|m| m.into_iter().map(|(k, kind)| (if spread { k.wrapping_mul(0x9E37_79B9_7F4A_7C15) } else { k }, kind)).collect())
+                .collect();
+            let got = pair_hits(docs.len(), |d| docs[d].iter().copied(), cap, truncate);
+            prop_assert_eq!(got, naive(&docs, cap, truncate));
+        }
+
+        #[test]
+        fn radix_sort_sorts(mut v in proptest::collection::vec(0u64..(1 << 40), 0..300)) {
+            let mut want = v.clone();
+            want.sort_unstable();
+            radix_sort(&mut v, 40);
+            prop_assert_eq!(v, want);
+        }
+    }
+
+    #[test]
+    fn many_keys_use_many_buckets() {
+        let docs: Vec<Vec<(u64, u8)>> = (0..300u64)
+            .map(|d| (0..20u64).map(|i| ((d / 2 * 20 + i).wrapping_mul(0x9E37_79B9_7F4A_7C15), 0)).collect())
+            .collect();
+        let got = pair_hits(docs.len(), |d| docs[d].iter().copied(), 10, [false]);
+        assert_eq!(got.len(), 150);
+        assert!(got.iter().all(|p| p.b == p.a + 1 && p.a % 2 == 0 && p.hits == [20]));
     }
 }

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
-/// Bumped whenever a table's layout or a record's encoding changes.
-pub const FORMAT_VERSION: u32 = 4;
+/// Bumped whenever a table's layout or a record's encoding changes, or the keys stored in it (band
+/// keys, anchors) are derived differently. 5: words hashed by `unspun_text::hash_word`.
+pub const FORMAT_VERSION: u32 = 5;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");

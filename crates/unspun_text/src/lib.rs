@@ -13,9 +13,10 @@ pub mod words;
 
 pub use charmap::CharMap;
 pub use sentence::sentences;
-pub use token::{normalize, tokenize, tokenize_range, Token, TokenFlags};
+pub use token::{hash_word, normalize, tokenize, tokenize_range, Token, TokenFlags};
 
-/// A 64-bit hash of bytes; one function everywhere so signatures stay comparable across crates.
+/// A 64-bit hash of bytes (document texts, ids, stems). Words have their own, [`hash_word`], which
+/// the tokenizer computes as it scans.
 #[inline]
 pub fn hash_bytes(b: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(b)

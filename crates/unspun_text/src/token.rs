@@ -1,5 +1,4 @@
-use crate::hash_bytes;
-use crate::words::{is_stopword, is_stopword_hash};
+use crate::words::{function_word_classes, is_stopword_hash};
 use unicode_normalization::UnicodeNormalization;
 
 /// Per-token features that later stages (rewrite signatures, quote masking) need without re-reading text.
@@ -72,6 +71,122 @@ fn quote_effect(c: char, inside: bool) -> Option<bool> {
     }
 }
 
+const WORD_SEED: u64 = 0x243F_6A88_85A3_08D3;
+const WORD_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+const WORD_FIN: u64 = 0xBF58_476D_1CE4_E5B9;
+
+/// 64x64 -> 128-bit multiply, halves folded: every input bit reaches most output bits.
+#[inline(always)]
+const fn fold_mul(a: u64, b: u64) -> u64 {
+    let r = (a as u128).wrapping_mul(b as u128);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+#[inline(always)]
+const fn word_step(h: u64, chunk: u64) -> u64 {
+    fold_mul(h ^ chunk, WORD_MUL)
+}
+
+#[inline(always)]
+const fn word_finish(h: u64, len: usize) -> u64 {
+    fold_mul(h ^ len as u64, WORD_FIN)
+}
+
+/// Hash of a normalised word: its bytes eight at a time (little-endian, the last chunk zero-padded),
+/// then the length. Shaped so that the tokenizer computes it from the very 8-byte loads with which it
+/// finds the word's end and folds its case, with no second pass and no branch on the word's length
+/// class (which a general-purpose hash of short inputs takes, and mispredicts, for every token).
+pub fn hash_word(w: &[u8]) -> u64 {
+    hash_word_const(w)
+}
+
+/// [`hash_word`] for compile-time tables.
+pub(crate) const fn hash_word_const(w: &[u8]) -> u64 {
+    let mut h = WORD_SEED;
+    let mut i = 0;
+    while i < w.len() {
+        let mut x = [0u8; 8];
+        let mut k = 0;
+        while k < 8 && i + k < w.len() {
+            x[k] = w[i + k];
+            k += 1;
+        }
+        h = word_step(h, u64::from_le_bytes(x));
+        i += 8;
+    }
+    word_finish(h, w.len())
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Bytes of `x7` (high bits clear) that are `>= c`: 0x80 in each such byte. No carry crosses bytes,
+/// since a byte is at most 0x7f + 0x80.
+#[inline(always)]
+fn ge7(x7: u64, c: u8) -> u64 {
+    x7.wrapping_add(LO * (0x80 - c as u64)) & HI
+}
+
+/// Eight bytes classified at once: (word characters `[0-9A-Za-z_]`, upper case, digits), each a
+/// mask with 0x80 in the bytes that are. Bytes >= 0x80 are none of them (the Unicode path's).
+#[inline(always)]
+fn classify8(x: u64) -> (u64, u64, u64) {
+    let x7 = x & !HI;
+    let ascii = !x & HI;
+    let digit = ge7(x7, b'0') & !ge7(x7, b'9' + 1) & ascii;
+    let upper = ge7(x7, b'A') & !ge7(x7, b'Z' + 1) & ascii;
+    let lower = ge7(x7, b'a') & !ge7(x7, b'z' + 1);
+    let under = !(x7 ^ (LO * 0x5f)).wrapping_add(LO * 0x7f) & HI;
+    (digit | upper | ((lower | under) & ascii), upper, digit)
+}
+
+/// Eight bytes from `i`, zero past the end (a zero byte is no word character).
+#[inline(always)]
+fn load8(bytes: &[u8], i: usize) -> u64 {
+    match bytes.get(i..i + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+        None => {
+            let mut x = [0u8; 8];
+            let tail = bytes.get(i..).unwrap_or(&[]);
+            x[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(x)
+        }
+    }
+}
+
+/// An ASCII word starting at `ws`, scanned eight bytes at a time up to `bound`: its end, its hash
+/// (of the lower-cased bytes, as [`hash_word`]), whether its first letter is upper case and whether
+/// it holds a digit.
+#[inline(always)]
+fn scan_ascii_word(bytes: &[u8], ws: usize, bound: usize) -> (usize, u64, bool, bool) {
+    let mut h = WORD_SEED;
+    let mut j = ws;
+    let mut digits = 0u64;
+    let mut first_upper = false;
+    loop {
+        let x = load8(bytes, j);
+        let (word, upper, digit) = classify8(x);
+        let avail = bound - j;
+        let in_bound = if avail >= 8 { HI } else { HI >> (8 * (8 - avail)) };
+        let n = ((!(word & in_bound) & HI).trailing_zeros() / 8) as usize;
+        if j == ws {
+            first_upper = upper & 0x80 != 0;
+        }
+        if n == 0 {
+            break;
+        }
+        let keep = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
+        // Upper-case letters gain 0x20; the mask of upper-case bytes is 0x80 each, shifted down.
+        h = word_step(h, (x | (upper >> 2)) & keep);
+        digits |= digit & keep;
+        j += n;
+        if n < 8 || j >= bound {
+            break;
+        }
+    }
+    (j, word_finish(h, j - ws), first_upper, digits != 0)
+}
+
 /// Tokenise the whole text. See [`tokenize_range`].
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(text.len() / 6);
@@ -85,83 +200,218 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// full-width forms, ligatures and case variants hash alike. Quote state is reset at blank lines so an
 /// unbalanced quote mark cannot mask the rest of a page.
 ///
-/// This is the hottest loop of a scan, so ASCII bytes (most of most news) take a table-driven path
-/// and only words with non-ASCII characters go through Unicode normalisation.
+/// This is the hottest loop of a scan. Plain ASCII runs go 64 bytes at a time ([`Block`]): the
+/// bytes are classified at once into bit masks, and words are cut, hashed and flagged with bit
+/// operations. Line breaks, quote marks, non-ASCII characters and words that cross a block's end stop
+/// the block; [`scalar_step`], the reference, takes that one character or word.
 pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Token>) {
-    let bytes = text.as_bytes();
     let end = range.end;
     let mut i = range.start;
-    let mut in_quote = false;
-    let mut prev_newline = false;
-    let mut buf = String::new();
+    let mut st = ScanState { in_quote: false, prev_newline: false, buf: String::new() };
     while i < end {
-        let b = bytes[i];
-        if b < 0x80 {
-            let class = CLASS[b as usize];
-            if class & C_WORD != 0 {
-                // Scan the word: stays on the fast path while it is ASCII, gathering what the token's
-                // flags need on the way.
-                let ws = i;
-                let lim = end.min(ws + MAX_TOKEN_BYTES);
-                let mut seen = class;
-                let mut j = i + 1;
-                while j < lim {
-                    let c = CLASS[bytes[j] as usize];
-                    if c & C_WORD == 0 {
-                        break;
-                    }
-                    seen |= c;
-                    j += 1;
-                }
-                if j < lim && bytes[j] >= 0x80 && starts_word_char(text, j) {
-                    let we = scan_unicode_word(text, j, end, ws + MAX_TOKEN_BYTES);
-                    out.push(make_token(&text[ws..we], ws, we, in_quote, &mut buf));
-                    i = we;
-                } else {
-                    out.push(ascii_token(&bytes[ws..j], ws, j, in_quote, class, seen));
-                    i = j;
-                }
-                prev_newline = false;
+        // After a line break, whether the next one makes a blank line depends on every byte
+        // between: the scalar path tracks that until a word comes.
+        if !st.prev_newline {
+            let (advance, scalar) = fast_block(text.as_bytes(), i, end, st.in_quote, out);
+            i += advance;
+            if !scalar || i >= end {
                 continue;
             }
-            if b == b'\n' {
-                if prev_newline {
-                    in_quote = false;
-                }
-                prev_newline = true;
-            } else if b == b'"' {
-                in_quote = !in_quote;
-                prev_newline = false;
-            } else if !b.is_ascii_whitespace() {
-                prev_newline = false;
-            }
-            i += 1;
-            continue;
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        if is_word_char(c) {
-            let we = scan_unicode_word(text, i, end, i + MAX_TOKEN_BYTES);
-            out.push(make_token(&text[i..we], i, we, in_quote, &mut buf));
-            i = we;
-            prev_newline = false;
-            continue;
-        }
-        if let Some(q) = quote_effect(c, in_quote) {
-            in_quote = q;
-        }
-        if !c.is_whitespace() {
-            prev_newline = false;
-        }
-        i += c.len_utf8();
+        i = scalar_step(text, i, end, &mut st, out);
     }
 }
 
-const C_WORD: u8 = 1;
-const C_UPPER: u8 = 2;
-const C_DIGIT: u8 = 4;
+struct ScanState {
+    in_quote: bool,
+    prev_newline: bool,
+    buf: String,
+}
 
-/// Byte classes: `\w` for ASCII bytes (no class for the bytes of multi-byte characters, which take
-/// the Unicode path), upper case, digit.
+/// One character or word at `i`, the way every byte was once tokenised; returns where it ends.
+fn scalar_step(text: &str, i: usize, end: usize, st: &mut ScanState, out: &mut Vec<Token>) -> usize {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        if CLASS[b as usize] & C_WORD != 0 {
+            // The word, eight bytes at a time while it is ASCII; its hash and flags on the way.
+            let bound = end.min(i + MAX_TOKEN_BYTES);
+            let (j, hash, capital, digit) = scan_ascii_word(bytes, i, bound);
+            st.prev_newline = false;
+            if j < bound && bytes[j] >= 0x80 && starts_word_char(text, j) {
+                let we = scan_unicode_word(text, j, end, i + MAX_TOKEN_BYTES);
+                out.push(make_token(&text[i..we], i, we, st.in_quote, &mut st.buf));
+                return we;
+            }
+            out.push(ascii_token(hash, i, j, st.in_quote, capital, digit));
+            return j;
+        }
+        if b == b'\n' {
+            if st.prev_newline {
+                st.in_quote = false;
+            }
+            st.prev_newline = true;
+        } else if b == b'"' {
+            st.in_quote = !st.in_quote;
+            st.prev_newline = false;
+        } else if !b.is_ascii_whitespace() {
+            st.prev_newline = false;
+        }
+        return i + 1;
+    }
+    let c = text[i..].chars().next().unwrap_or(' ');
+    if is_word_char(c) {
+        let we = scan_unicode_word(text, i, end, i + MAX_TOKEN_BYTES);
+        out.push(make_token(&text[i..we], i, we, st.in_quote, &mut st.buf));
+        st.prev_newline = false;
+        return we;
+    }
+    if let Some(q) = quote_effect(c, st.in_quote) {
+        st.in_quote = q;
+    }
+    if !c.is_whitespace() {
+        st.prev_newline = false;
+    }
+    i + c.len_utf8()
+}
+
+/// Up to 64 bytes of text, classified: bit `k` of each mask is byte `k`. Bytes past the range are
+/// zero, which is in no class.
+struct Block {
+    /// `[0-9A-Za-z_]`.
+    word: u64,
+    upper: u64,
+    digit: u64,
+    /// What the block path leaves to [`scalar_step`]: line breaks, `"` and bytes of non-ASCII
+    /// characters.
+    special: u64,
+    /// The bytes with ASCII letters lower-cased, zero-padded for 8-byte loads at any offset.
+    lower: [u8; 72],
+}
+
+impl Block {
+    #[inline(always)]
+    fn new(bytes: &[u8]) -> Block {
+        let mut raw = [0u8; 64];
+        raw[..bytes.len()].copy_from_slice(bytes);
+        let mut lower = [0u8; 72];
+        let (word, upper, digit, special) = classify64(&raw, &mut lower);
+        Block { word, upper, digit, special, lower }
+    }
+
+    #[inline(always)]
+    fn lower8(&self, k: usize) -> u64 {
+        u64::from_le_bytes(self.lower[k..k + 8].try_into().expect("8 bytes"))
+    }
+}
+
+/// Masks of 64 bytes and their lower-cased copy (SSE2, part of every x86-64).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> (u64, u64, u64, u64) {
+    use std::arch::x86_64::*;
+    let (mut word, mut upper, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64);
+    // SAFETY: SSE2 is enabled on every x86-64 target; loads and stores are unaligned and within
+    // the 64-byte input and the 72-byte output.
+    unsafe {
+        let in_range = |v: __m128i, lo: u8, hi: u8| {
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8(lo as i8 - 1)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
+            )
+        };
+        for k in 0..4 {
+            let v = _mm_loadu_si128(raw.as_ptr().add(16 * k) as *const __m128i);
+            // Signed compares: bytes >= 0x80 are negative, so in no ASCII range.
+            let up = in_range(v, b'A', b'Z');
+            let alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', b'z');
+            let dig = in_range(v, b'0', b'9');
+            let w = _mm_or_si128(_mm_or_si128(alpha, dig), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8)));
+            let sp = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
+                ),
+                _mm_cmplt_epi8(v, _mm_setzero_si128()),
+            );
+            let low = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
+            _mm_storeu_si128(lower.as_mut_ptr().add(16 * k) as *mut __m128i, low);
+            let sh = 16 * k as u32;
+            word |= (_mm_movemask_epi8(w) as u16 as u64) << sh;
+            upper |= (_mm_movemask_epi8(up) as u16 as u64) << sh;
+            digit |= (_mm_movemask_epi8(dig) as u16 as u64) << sh;
+            special |= (_mm_movemask_epi8(sp) as u16 as u64) << sh;
+        }
+    }
+    (word, upper, digit, special)
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+#[inline(always)]
+fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> (u64, u64, u64, u64) {
+    let (mut word, mut upper, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64);
+    for (k, &b) in raw.iter().enumerate() {
+        let bit = 1u64 << k;
+        word |= bit * u64::from(b.is_ascii_alphanumeric() || b == b'_');
+        upper |= bit * u64::from(b.is_ascii_uppercase());
+        digit |= bit * u64::from(b.is_ascii_digit());
+        special |= bit * u64::from(b == b'\n' || b == b'"' || b >= 0x80);
+        lower[k] = b.to_ascii_lowercase();
+    }
+    (word, upper, digit, special)
+}
+
+/// Tokenise the plain ASCII words of the block at `i` (the previous byte ends no word in progress).
+/// Returns how far it got and whether [`scalar_step`] must take the character there (a line break,
+/// quote mark, non-ASCII character, or a word it cannot finish); otherwise the next block starts
+/// there (the end of the block, or a word that crosses it).
+#[inline(always)]
+fn fast_block(bytes: &[u8], i: usize, end: usize, in_quote: bool, out: &mut Vec<Token>) -> (usize, bool) {
+    let n = (end - i).min(64);
+    let blk = Block::new(&bytes[i..i + n]);
+    let mut p = 0usize;
+    while p < n {
+        let rest = u64::MAX << p;
+        let s = (blk.word & rest).trailing_zeros() as usize;
+        let t = (blk.special & rest).trailing_zeros() as usize;
+        if t < s {
+            return (t, true);
+        }
+        if s >= n {
+            return (n, false);
+        }
+        let e = (!blk.word & (u64::MAX << s)).trailing_zeros() as usize;
+        if e >= 64 && i + 64 < end {
+            // The word goes on past the block: the next block starts with it, unless it fills this
+            // one (a word over 64 bytes), which the scalar path takes.
+            return (s, s == 0);
+        }
+        let e = e.min(n);
+        if e < n && blk.special & (1 << e) != 0 && bytes[i + e] >= 0x80 {
+            // A non-ASCII character may continue the word.
+            return (s, true);
+        }
+        let mut h = WORD_SEED;
+        let mut k = s;
+        while k + 8 < e {
+            h = word_step(h, blk.lower8(k));
+            k += 8;
+        }
+        // 1..=8 bytes left: shifts stay below 64.
+        h = word_step(h, blk.lower8(k) & (u64::MAX >> (64 - 8 * (e - k))));
+        let hash = word_finish(h, e - s);
+        let capital = blk.upper & (1 << s) != 0;
+        let digit = (blk.digit >> s) & (u64::MAX >> (64 - (e - s))) != 0;
+        out.push(ascii_token(hash, i + s, i + e, in_quote, capital, digit));
+        p = e;
+    }
+    (n, false)
+}
+
+const C_WORD: u8 = 1;
+
+/// `\w` for ASCII bytes (no class for the bytes of multi-byte characters, which take the Unicode
+/// path).
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
@@ -169,12 +419,6 @@ static CLASS: [u8; 256] = {
         let c = i as u8;
         if c.is_ascii_alphanumeric() || c == b'_' {
             t[i] = C_WORD;
-        }
-        if c.is_ascii_uppercase() {
-            t[i] |= C_UPPER;
-        }
-        if c.is_ascii_digit() {
-            t[i] |= C_DIGIT;
         }
         i += 1;
     }
@@ -198,49 +442,31 @@ fn scan_unicode_word(text: &str, i: usize, end: usize, limit: usize) -> usize {
     j
 }
 
-/// An ASCII word; `first` is the class of its first byte and `seen` the union of its bytes' classes.
-#[inline]
-fn ascii_token(w: &[u8], start: usize, end: usize, quote: bool, first: u8, seen: u8) -> Token {
-    let mut flags = 0u8;
-    if first & C_UPPER != 0 {
-        flags |= TokenFlags::CAPITAL;
-    }
-    if seen & C_DIGIT != 0 {
-        flags |= TokenFlags::DIGIT;
-    }
-    // Most words are lower case already and hash as they stand.
-    let hash = if seen & C_UPPER == 0 {
-        hash_bytes(w)
-    } else if w.len() <= 48 {
-        let mut lower = [0u8; 48];
-        for (d, &s) in lower.iter_mut().zip(w) {
-            *d = s.to_ascii_lowercase();
-        }
-        hash_bytes(&lower[..w.len()])
-    } else {
-        hash_bytes(&w.to_ascii_lowercase())
-    };
-    if is_stopword_hash(hash) {
-        flags |= TokenFlags::STOP;
-    }
-    flags |= entity_flag(flags, hash, w.len());
-    if quote {
-        flags |= TokenFlags::QUOTE;
-    }
-    Token { hash, start: start as u32, len: (end - start) as u16, flags: TokenFlags(flags) }
+/// An ASCII word, hashed by [`scan_ascii_word`] or [`fast_block`].
+#[inline(always)]
+fn ascii_token(hash: u64, start: usize, end: usize, quote: bool, capital: bool, digit: bool) -> Token {
+    let (stop, function) = function_word_classes(hash);
+    let len = end - start;
+    // Names: capitalised words of two letters or more that are no function word in any common
+    // language. Without short-circuits: whether a word is capitalised is a branch mispredicted too
+    // often.
+    let name = capital & (len >= 2) & !function;
+    let flags = (TokenFlags::CAPITAL * u8::from(capital))
+        | (TokenFlags::DIGIT * u8::from(digit))
+        | (TokenFlags::STOP * u8::from(stop))
+        | (TokenFlags::ENTITY * u8::from(digit | name))
+        | (TokenFlags::QUOTE * u8::from(quote));
+    Token { hash, start: start as u32, len: len as u16, flags: TokenFlags(flags) }
 }
 
 /// Names (capitalised words of two letters or more that are no function word in any common language)
 /// and numbers.
 #[inline]
 fn entity_flag(flags: u8, hash: u64, len: usize) -> u8 {
+    // Without short-circuits: whether a word is capitalised is a branch mispredicted too often.
     let f = TokenFlags(flags);
-    let name = f.has(TokenFlags::CAPITAL) && len >= 2 && !crate::words::is_function_word_any(hash);
-    if f.has(TokenFlags::DIGIT) || name {
-        TokenFlags::ENTITY
-    } else {
-        0
-    }
+    let name = f.has(TokenFlags::CAPITAL) & (len >= 2) & !crate::words::is_function_word_any(hash);
+    TokenFlags::ENTITY * u8::from(f.has(TokenFlags::DIGIT) | name)
 }
 
 /// A token with non-ASCII characters: NFKC, lower case, then hash.
@@ -256,14 +482,15 @@ fn make_token(w: &str, start: usize, end: usize, quote: bool, buf: &mut String) 
         }
         buf.push(c);
     }
-    if is_stopword(buf) {
+    let hash = hash_word(buf.as_bytes());
+    if is_stopword_hash(hash) {
         flags |= TokenFlags::STOP;
     }
-    flags |= entity_flag(flags, hash_bytes(buf.as_bytes()), buf.chars().count());
+    flags |= entity_flag(flags, hash, buf.chars().count());
     if quote {
         flags |= TokenFlags::QUOTE;
     }
-    Token { hash: hash_bytes(buf.as_bytes()), start: start as u32, len: (end - start) as u16, flags: TokenFlags(flags) }
+    Token { hash, start: start as u32, len: (end - start) as u16, flags: TokenFlags(flags) }
 }
 
 /// The canonical form of a text: its normalised words joined by single spaces. Two texts that differ
@@ -363,11 +590,108 @@ mod tests {
         assert_eq!(normalize("The  “U.S.”—Government’s\u{a0}plan"), normalize("the \"u.s.\"-government's plan"));
     }
 
+    #[test]
+    fn classify8_agrees_with_byte_rules() {
+        for b in 0..=255u8 {
+            for pos in [0, 3, 7] {
+                let mut bytes = [b'x'; 8];
+                bytes[pos] = b;
+                let (word, upper, digit) = classify8(u64::from_le_bytes(bytes));
+                let bit = |m: u64| (m >> (8 * pos + 7)) & 1 == 1;
+                assert_eq!(bit(word), b.is_ascii_alphanumeric() || b == b'_', "{b:#x}");
+                assert_eq!(bit(upper), b.is_ascii_uppercase(), "{b:#x}");
+                assert_eq!(bit(digit), b.is_ascii_digit(), "{b:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_hash_is_the_same_on_every_path() {
+        // Short, exactly 8 and 16 bytes, long; mixed case; at the very end of the text (the 8-byte
+        // loads run past it); ASCII beside Unicode words.
+        let text = "a Ab ABCDEFGH abcdefghIJKLMNOP Internationalization_2017 é Émile naïve x9";
+        for t in tokenize(text) {
+            let w = &text[t.span()];
+            let norm: String = w.nfkc().flat_map(char::to_lowercase).collect();
+            assert_eq!(t.hash, hash_word(norm.as_bytes()), "{w}");
+        }
+        assert_eq!(tokenize("abcdefgh")[0].hash, tokenize("ABCDEFGH")[0].hash);
+        assert_ne!(hash_word(b"abcdefgh"), hash_word(b"abcdefgh\0"));
+    }
+
+    #[test]
+    fn a_range_end_cuts_a_word() {
+        let text = "internationalization policy";
+        let mut out = Vec::new();
+        tokenize_range(text, 0..13, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(&text[out[0].span()], "international");
+        assert_eq!(out[0].hash, hash_word(b"international"));
+    }
+
+    /// The reference: every character through `scalar_step`.
+    fn tokenize_scalar(text: &str, range: std::ops::Range<usize>) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut st = ScanState { in_quote: false, prev_newline: false, buf: String::new() };
+        let mut i = range.start;
+        while i < range.end {
+            i = scalar_step(text, i, range.end, &mut st, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn block_path_matches_the_scalar_path_on_news_text() {
+        let long = "x".repeat(70);
+        let text = format!(
+            "date 2017-09-13 Tech\nThe Russian cybersecurity firm Kaspersky Lab said on Thursday it would \
+             close its Washington, D.C. office.\n\n\"We remain committed,\" it said; “quoted” naïve café \
+             {long} U.S.-based 22 agencies_2017 ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 end"
+        );
+        for start in [0, 1, 5, 63, 64, 65] {
+            for end in [text.len(), text.len() - 1, 64, 128, 129] {
+                if start < end && text.is_char_boundary(start) && text.is_char_boundary(end) {
+                    let mut got = Vec::new();
+                    tokenize_range(&text, start..end, &mut got);
+                    assert_eq!(got, tokenize_scalar(&text, start..end), "{start}..{end}");
+                }
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn normalize_is_idempotent(s in "\\PC{0,80}") {
             let once = normalize(&s);
             prop_assert_eq!(normalize(&once), once);
+        }
+
+        #[test]
+        fn token_hashes_are_the_normalised_words_hashes(s in "[ a-zA-Z0-9_.,éÉß\u{ff21}-\u{ff3a}\n\"]{0,60}") {
+            for t in tokenize(&s) {
+                let norm: String = s[t.span()].nfkc().flat_map(char::to_lowercase).collect();
+                prop_assert_eq!(t.hash, hash_word(norm.as_bytes()));
+                prop_assert_eq!(t.flags.has(TokenFlags::DIGIT), norm.chars().any(char::is_numeric));
+            }
+        }
+
+        #[test]
+        fn block_path_matches_the_scalar_path(
+            parts in proptest::collection::vec(prop_oneof![
+                "[a-zA-Z0-9_]{1,12}", "[ ,.;:!?()-]{1,3}", Just("\n".to_string()), Just("\n\n".to_string()),
+                Just("\"".to_string()), Just(" \n \n".to_string()), "[éÉßœ’“”«»]{1,2}", "[a-z]{60,70}",
+                Just("\t".to_string()),
+            ], 0..60),
+            cut in 0usize..8,
+        ) {
+            let text: String = parts.concat();
+            let mut start = cut.min(text.len());
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut got = Vec::new();
+            tokenize_range(&text, start..text.len(), &mut got);
+            prop_assert_eq!(got, tokenize_scalar(&text, start..text.len()));
         }
 
         #[test]

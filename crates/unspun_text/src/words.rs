@@ -142,53 +142,66 @@ const STOPWORDS: &[&str] = &[
 
 /// Is `w` (already lower-cased) an English function word?
 pub fn is_stopword(w: &str) -> bool {
-    is_stopword_hash(crate::hash_bytes(w.as_bytes()))
+    is_stopword_hash(crate::hash_word(w.as_bytes()))
 }
 
-/// Open-addressing set of word hashes: the tokenizer has the hash already, and one probe or two is
-/// far cheaper than comparing strings (or hashing the hash again) for every token.
-struct WordTable<const BITS: u32> {
-    slots: [u64; 1024],
+/// Function words, looked up by hash: the tokenizer has the hash already, and a few compares are
+/// far cheaper than comparing strings for every token.
+///
+/// One open-addressing table for both lists, built at compile time: a slot holds a word's hash with
+/// its two low bits replaced by its classes ([`STOP`], [`FUNCTION_ANY`]). Linear probing without
+/// wrap-around keeps every word within `PROBES` slots of its home, so a lookup is a fixed number of
+/// compares with no branch on the data (whether a token is a function word is a coin toss the
+/// branch predictor lost on most tokens).
+const TABLE_BITS: u32 = 10;
+const PROBES: usize = 4;
+const SLOTS: usize = (1 << TABLE_BITS) + PROBES;
+const STOP: u64 = 1;
+const FUNCTION_ANY: u64 = 2;
+
+const fn insert(mut slots: [u64; SLOTS], words: &[&str], class: u64) -> [u64; SLOTS] {
+    let mut w = 0;
+    while w < words.len() {
+        let key = crate::token::hash_word_const(words[w].as_bytes()) & !3;
+        let home = (key >> (64 - TABLE_BITS)) as usize;
+        let mut i = home;
+        while slots[i] != 0 && slots[i] & !3 != key {
+            i += 1;
+        }
+        assert!(i - home < PROBES, "word table too full");
+        slots[i] |= key | class;
+        w += 1;
+    }
+    slots
 }
 
-impl<const BITS: u32> WordTable<BITS> {
-    const MASK: usize = (1 << BITS) - 1;
+static WORD_CLASSES: [u64; SLOTS] =
+    insert(insert([0; SLOTS], STOPWORDS, STOP | FUNCTION_ANY), FUNCTION_WORDS_MULTI, FUNCTION_ANY);
 
-    fn new<'a>(words: impl Iterator<Item = &'a &'a str>) -> Self {
-        assert!(BITS <= 10, "the slot array holds 2^10");
-        let mut slots = [0u64; 1024];
-        for w in words {
-            // The low bit is forced on so that 0 can mark an empty slot.
-            let h = crate::hash_bytes(w.as_bytes()) | 1;
-            let mut i = (h >> (64 - BITS)) as usize;
-            while slots[i] != 0 && slots[i] != h {
-                i = (i + 1) & Self::MASK;
-            }
-            slots[i] = h;
-        }
-        WordTable { slots }
+/// The classes of the word with hash `h` (of its lower-cased form): [`STOP`] and [`FUNCTION_ANY`] bits.
+#[inline(always)]
+fn word_classes(h: u64) -> u64 {
+    let key = h & !3;
+    let i = (key >> (64 - TABLE_BITS)) as usize;
+    let s: &[u64; PROBES] = WORD_CLASSES[i..i + PROBES].try_into().expect("PROBES slots");
+    let mut classes = 0;
+    for &slot in s {
+        classes |= (slot & 3) * u64::from(slot & !3 == key);
     }
-
-    #[inline]
-    fn contains(&self, h: u64) -> bool {
-        let h = h | 1;
-        let mut i = (h >> (64 - BITS)) as usize;
-        loop {
-            match self.slots[i] {
-                0 => return false,
-                x if x == h => return true,
-                _ => i = (i + 1) & Self::MASK,
-            }
-        }
-    }
+    classes
 }
 
 /// Is the word with this hash (of its lower-cased form) a stopword?
-#[inline]
+#[inline(always)]
 pub fn is_stopword_hash(h: u64) -> bool {
-    // 2^9 slots for 135 words: probes stay short.
-    static TABLE: std::sync::OnceLock<WordTable<9>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| WordTable::new(STOPWORDS.iter())).contains(h)
+    word_classes(h) & STOP != 0
+}
+
+/// (English stopword, function word in any of the common languages) for the word with this hash.
+#[inline(always)]
+pub fn function_word_classes(h: u64) -> (bool, bool) {
+    let c = word_classes(h);
+    (c & STOP != 0, c & FUNCTION_ANY != 0)
 }
 
 /// Function words of the languages news crawls carry most (en, es, pt, fr, de, it, nl, sv), for
@@ -208,9 +221,7 @@ const FUNCTION_WORDS_MULTI: &[&str] = &[
 /// Asked for every capitalised word.
 #[inline]
 pub fn is_function_word_any(h: u64) -> bool {
-    // 2^10 slots for about 250 words.
-    static TABLE: std::sync::OnceLock<WordTable<10>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| WordTable::new(FUNCTION_WORDS_MULTI.iter().chain(STOPWORDS))).contains(h)
+    word_classes(h) & FUNCTION_ANY != 0
 }
 
 /// Abbreviations after which a period does not end a sentence (lower case, without the period).
@@ -246,7 +257,7 @@ mod tests {
 
     #[test]
     fn multilingual_function_words() {
-        let h = |w: &str| crate::hash_bytes(w.as_bytes());
+        let h = |w: &str| crate::hash_word(w.as_bytes());
         for w in ["el", "die", "the", "também", "och"] {
             assert!(is_function_word_any(h(w)), "{w}");
         }
