@@ -115,6 +115,7 @@ struct Stored {
     id: String,
     text: String,
     prep: Prepared,
+    shingled: Shingled,
 }
 
 impl Engine {
@@ -172,18 +173,17 @@ impl Engine {
     }
 
     /// Re-derive an indexed document from its stored text and the spans its scan kept, so it compares
-    /// exactly as it did when it was indexed.
-    pub(crate) fn prepare_stored(&self, rec: &DocRecord, text: &str) -> Prepared {
+    /// exactly as it did when it was indexed; with the tokens and shingles verification compares.
+    pub(crate) fn prepare_stored(&self, rec: &DocRecord, text: &str) -> (Prepared, Shingled) {
         let spans: Vec<Range<usize>> = rec.spans.iter().map(|&(a, b)| a as usize..b as usize).collect();
         // Verification compares texts; the index keys (signature, bands, anchors) are not needed again.
-        crate::prepare::prepare_with(
+        crate::prepare::prepare_for_verification(
             text,
             &spans,
             rec.date.as_deref(),
             rec.lang.as_deref(),
             &self.cfg,
             &self.hasher,
-            false,
         )
     }
 
@@ -477,21 +477,36 @@ impl Engine {
                 DocRef::Indexed(n) => stored.get(&n).map(|s| (&s.prep, s.text.as_str())),
             }
         };
-        // Without the sentence alignment, nothing below this containment can be linked (see
-        // `decide`), so the costlier positional comparison is skipped for such pairs.
-        let min_containment = if self.cfg.signals.alignment { 0.0 } else { crate::decide::EXCERPT_MIN_CONTAINMENT };
-        // Shingles of the candidates' documents only, each built once however many pairs it is in.
-        let mut involved: Vec<DocRef> = cands.iter().flat_map(|&(a, b)| [a, b]).collect();
+        // The costlier positional comparison is skipped for pairs that cannot be linked.
+        let min_containment = self.min_linkable_containment();
+        // Tokens and shingles of the new documents of candidate pairs only, each built once however
+        // many pairs it is in (indexed documents came with theirs).
+        let mut involved: Vec<usize> = cands
+            .iter()
+            .flat_map(|&(a, b)| [a, b])
+            .filter_map(|r| match r {
+                DocRef::New(i) => Some(i),
+                DocRef::Indexed(_) => None,
+            })
+            .collect();
         involved.sort_unstable();
         involved.dedup();
-        let shingled: HashMap<DocRef, Shingled> =
-            involved.par_iter().filter_map(|&r| view(r).map(|(p, t)| (r, Shingled::of(t, p, n_perm)))).collect();
+        let fresh: HashMap<usize, Shingled> = involved
+            .par_iter()
+            .filter_map(|&i| live.get(i).map(|l| (i, Shingled::of(&l.doc.text, &l.prep, n_perm))))
+            .collect();
+        let shingled = |r: DocRef| -> Option<&Shingled> {
+            match r {
+                DocRef::New(i) => fresh.get(&i),
+                DocRef::Indexed(n) => stored.get(&n).map(|s| &s.shingled),
+            }
+        };
         let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
             .par_iter()
             .filter_map(|&(a, b)| {
-                let (pa, ta) = view(a)?;
-                let (pb, tb) = view(b)?;
-                let ov = unspun_align::compare_at_least(&pa.view(&shingled[&a]), &pb.view(&shingled[&b]), min_containment);
+                let ((pa, ta), ka) = (view(a)?, shingled(a)?);
+                let ((pb, tb), kb) = (view(b)?, shingled(b)?);
+                let ov = unspun_align::compare_at_least(&pa.view(ka), &pb.view(kb), min_containment);
                 let cross = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
                 // A pair that shares most of its text is a copy whatever the sentences say: skip
                 // the alignment, the costliest step of verification.
@@ -523,7 +538,7 @@ impl Engine {
                     ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
                 } else {
                     let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
-                    al.passages(sa, &shingled[&a].tokens, sb, &shingled[&b].tokens)
+                    al.passages(sa, &ka.tokens, sb, &kb.tokens)
                 };
                 let evidence = spans
                     .iter()
@@ -589,13 +604,22 @@ impl Engine {
         Ok(out)
     }
 
-    /// Share of the smaller document's anchors that makes an anchor-only candidate.
-    fn min_anchor_share(&self) -> f64 {
+    /// Containment of the smaller text below which no pair can be linked: without the sentence
+    /// alignment only near-duplicates can, and none holds under `EXCERPT_MIN_CONTAINMENT` (see
+    /// `decide`).
+    fn min_linkable_containment(&self) -> f64 {
         if self.cfg.signals.alignment {
-            MIN_ANCHOR_SHARE
+            0.0
         } else {
-            NEAR_DUP_MIN_ANCHOR_SHARE
+            crate::decide::EXCERPT_MIN_CONTAINMENT
         }
+    }
+
+    /// Share of the smaller document's anchors that makes an anchor-only candidate: winnowing keeps
+    /// the anchors of every shared passage, so half the least linkable containment leaves a margin for
+    /// the anchors lost at a passage's ends.
+    fn min_anchor_share(&self) -> f64 {
+        MIN_ANCHOR_SHARE.max(self.min_linkable_containment() / 2.0)
     }
 
     /// Pairs of this batch that share an LSH band or enough anchors.
@@ -712,8 +736,8 @@ impl Engine {
             .filter_map(|(n, rec)| {
                 let rec = rec?;
                 let text = rec.text()?;
-                let prep = self.prepare_stored(&rec, &text);
-                Some((n, Stored { id: rec.id, text, prep }))
+                let (prep, shingled) = self.prepare_stored(&rec, &text);
+                Some((n, Stored { id: rec.id, text, prep, shingled }))
             })
             .collect();
         cands.retain(|(a, b)| match (a, b) {
@@ -830,11 +854,6 @@ const MAX_WEAK_SHARE_CANDIDATES: usize = 4;
 /// keeps anchors along the whole of the smaller text; an excerpt copied into a longer page keeps most
 /// of the excerpt's.
 const MIN_ANCHOR_SHARE: f64 = 0.06;
-
-/// The same without the sentence alignment: only near-duplicates can be found then, and none holds
-/// under `EXCERPT_MIN_CONTAINMENT` of the smaller text (see `decide`); winnowing keeps the anchors of
-/// every shared passage, so half that share leaves a margin for the anchors lost at a passage's ends.
-const NEAR_DUP_MIN_ANCHOR_SHARE: f64 = crate::decide::EXCERPT_MIN_CONTAINMENT / 2.0;
 
 fn enough_share(hits: u32, a: usize, b: usize, min_share: f64) -> bool {
     let m = a.min(b);
@@ -1012,6 +1031,6 @@ valley. They hope to hire six more staff by the summer and to open a café on th
         assert!(!enough_share(5, 100, 1000, MIN_ANCHOR_SHARE));
         assert!(!enough_share(5, 1000, 100, MIN_ANCHOR_SHARE));
         assert!(enough_share(0, 0, 50, MIN_ANCHOR_SHARE), "an empty side decides nothing here");
-        assert!(!enough_share(10, 100, 1000, NEAR_DUP_MIN_ANCHOR_SHARE));
+        assert!(!enough_share(10, 100, 1000, crate::decide::EXCERPT_MIN_CONTAINMENT / 2.0));
     }
 }

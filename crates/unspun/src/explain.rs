@@ -13,6 +13,8 @@ pub struct ExplainedDoc {
     pub lang: Option<String>,
     pub date: Option<String>,
     pub prepared: Prepared,
+    /// Its tokens and shingles.
+    pub shingled: Shingled,
 }
 
 /// One aligned sentence pair: byte ranges into each text and the words only one side has.
@@ -42,10 +44,9 @@ impl Engine {
     pub fn explain(&self, id_a: &str, id_b: &str) -> Result<Explanation, EngineError> {
         let a = self.load_indexed(id_a)?;
         let b = self.load_indexed(id_b)?;
-        let n = self.config().fingerprint.shingle;
         let (pa, pb) = (&a.prepared, &b.prepared);
-        let (ka, kb) = (Shingled::of(&a.text, pa, n), Shingled::of(&b.text, pb, n));
-        let overlap = unspun_align::compare(&pa.view(&ka), &pb.view(&kb));
+        let (ka, kb) = (&a.shingled, &b.shingled);
+        let overlap = unspun_align::compare(&pa.view(ka), &pb.view(kb));
         let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
         let (sa, sb) = if cross_language { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
         let alignment = unspun_align::align_sentences(sa, sb);
@@ -80,7 +81,14 @@ impl Engine {
         let index = self.index().ok_or(EngineError::NoIndex)?;
         let (_, rec) = index.doc_by_id(id)?.ok_or_else(|| EngineError::UnknownId(id.to_string()))?;
         let text = rec.text().ok_or_else(|| EngineError::UnknownId(format!("{id} (stored text unreadable)")))?;
-        let prepared = self.prepare_stored(&rec, &text);
-        Ok(ExplainedDoc { id: rec.id.clone(), lang: prepared.lang.clone(), date: rec.date.clone(), text, prepared })
+        let (prepared, shingled) = self.prepare_stored(&rec, &text);
+        Ok(ExplainedDoc {
+            id: rec.id.clone(),
+            lang: prepared.lang.clone(),
+            date: rec.date.clone(),
+            text,
+            prepared,
+            shingled,
+        })
     }
 }

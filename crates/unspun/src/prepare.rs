@@ -69,6 +69,11 @@ impl Shingled {
         for s in prep.span_ranges() {
             tokenize_range(text, s, &mut tokens);
         }
+        Shingled::from_tokens(tokens, n)
+    }
+
+    /// The `n`-word shingles of these tokens, kept with them.
+    pub fn from_tokens(tokens: Vec<Token>, n: usize) -> Shingled {
         let mut shingles = Vec::new();
         token_shingles(&tokens, n, &mut Vec::new(), &mut shingles);
         let mut sorted = shingles.clone();
@@ -194,12 +199,27 @@ pub fn prepare(
     cfg: &Config,
     hasher: &MinHasher,
 ) -> Prepared {
-    prepare_with(text, spans, date, lang, cfg, hasher, true)
+    prepare_with(text, spans, date, lang, cfg, hasher, true).0
 }
 
-/// As [`prepare`]; without `index_keys`, the band keys, anchors and event terms (what candidate search
-/// and stories need, not verification) are left empty.
-pub(crate) fn prepare_with(
+/// As [`prepare`], for an indexed document derived again for verification: the band keys, anchors and
+/// event terms (what candidate search and stories need) are left empty, and the tokens and shingles
+/// that verification needs come with it, from the one tokenisation.
+pub(crate) fn prepare_for_verification(
+    text: &str,
+    spans: &[Range<usize>],
+    date: Option<&str>,
+    lang: Option<&str>,
+    cfg: &Config,
+    hasher: &MinHasher,
+) -> (Prepared, Shingled) {
+    let (prep, tokens) = prepare_with(text, spans, date, lang, cfg, hasher, false);
+    (prep, Shingled::from_tokens(tokens, cfg.fingerprint.shingle))
+}
+
+/// With `index_keys`, [`prepare`] (and no tokens back); without, [`prepare_for_verification`]'s
+/// document and its tokens.
+fn prepare_with(
     text: &str,
     spans: &[Range<usize>],
     date: Option<&str>,
@@ -207,7 +227,7 @@ pub(crate) fn prepare_with(
     cfg: &Config,
     hasher: &MinHasher,
     index_keys: bool,
-) -> Prepared {
+) -> (Prepared, Vec<Token>) {
     let p = &cfg.fingerprint;
     // Tokens live in a per-thread buffer for the time of this call (see `Prepared::n_tokens`).
     let mut scratch = SCRATCH.with(|cell| cell.take());
@@ -264,8 +284,9 @@ pub(crate) fn prepare_with(
     };
     let wire = wire_of(text, spans, lang.as_deref());
     let n_tokens = tokens.len() as u32;
+    let kept = if index_keys { Vec::new() } else { tokens.to_vec() };
     SCRATCH.with(|cell| cell.set(scratch));
-    Prepared {
+    let prep = Prepared {
         event,
         sentences,
         entities,
@@ -278,5 +299,6 @@ pub(crate) fn prepare_with(
         content_hash: hash_bytes(text.as_bytes()),
         wire,
         date: date.and_then(parse_date),
-    }
+    };
+    (prep, kept)
 }

@@ -139,18 +139,16 @@ fn sign_portable(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut [u32]) {
 /// whole, with no loop branch and no bounds check per block of lanes.
 #[inline(always)]
 fn sign_fixed<const P: usize>(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut [u32]) {
-    if a.len() != P || b.len() != P || mins.len() != P {
-        return sign_portable(a, b, shingles, mins);
-    }
-    let (Ok(a), Ok(b), Ok(out)) = (<&[u32; P]>::try_from(a), <&[u32; P]>::try_from(b), <&mut [u32; P]>::try_from(mins))
+    let (Ok(fa), Ok(fb), Ok(out)) =
+        (<&[u32; P]>::try_from(a), <&[u32; P]>::try_from(b), <&mut [u32; P]>::try_from(&mut *mins))
     else {
-        return;
+        return sign_portable(a, b, shingles, mins);
     };
     let mut m = *out;
     for &x in shingles {
         let x = (x ^ (x >> 32)) as u32;
         for k in 0..P {
-            m[k] = m[k].min(a[k].wrapping_mul(x).wrapping_add(b[k]));
+            m[k] = m[k].min(fa[k].wrapping_mul(x).wrapping_add(fb[k]));
         }
     }
     *out = m;
@@ -166,8 +164,6 @@ unsafe fn sign_avx2(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut [u32]) {
         sign_portable(a, b, shingles, mins)
     }
 }
-
-impl MinHasher {}
 
 /// Estimated Jaccard similarity: share of permutations whose minima agree.
 pub fn estimate_jaccard(a: &[u32], b: &[u32]) -> f64 {

@@ -1,4 +1,4 @@
-use crate::words::{function_word_classes, is_stopword_hash};
+use crate::words::function_word_classes;
 use unicode_normalization::UnicodeNormalization;
 
 /// Per-token features that later stages (rewrite signatures, quote masking) need without re-reading text.
@@ -97,18 +97,19 @@ const fn word_finish(h: u64, len: usize) -> u64 {
 /// finds the word's end and folds its case, with no second pass and no branch on the word's length
 /// class (which a general-purpose hash of short inputs takes, and mispredicts, for every token).
 pub fn hash_word(w: &[u8]) -> u64 {
-    hash_word_const(w)
+    hash_word_folding(w, false)
 }
 
-/// [`hash_word`] for compile-time tables.
-pub(crate) const fn hash_word_const(w: &[u8]) -> u64 {
+/// [`hash_word`] of `w` with its ASCII letters lower-cased first when `fold_ascii`. `const` for the
+/// compile-time word tables.
+pub(crate) const fn hash_word_folding(w: &[u8], fold_ascii: bool) -> u64 {
     let mut h = WORD_SEED;
     let mut i = 0;
     while i < w.len() {
         let mut x = [0u8; 8];
         let mut k = 0;
         while k < 8 && i + k < w.len() {
-            x[k] = w[i + k];
+            x[k] = if fold_ascii { w[i + k].to_ascii_lowercase() } else { w[i + k] };
             k += 1;
         }
         h = word_step(h, u64::from_le_bytes(x));
@@ -117,74 +118,15 @@ pub(crate) const fn hash_word_const(w: &[u8]) -> u64 {
     word_finish(h, w.len())
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
-
-/// Bytes of `x7` (high bits clear) that are `>= c`: 0x80 in each such byte. No carry crosses bytes,
-/// since a byte is at most 0x7f + 0x80.
-#[inline(always)]
-fn ge7(x7: u64, c: u8) -> u64 {
-    x7.wrapping_add(LO * (0x80 - c as u64)) & HI
-}
-
-/// Eight bytes classified at once: (word characters `[0-9A-Za-z_]`, upper case, digits), each a
-/// mask with 0x80 in the bytes that are. Bytes >= 0x80 are none of them (the Unicode path's).
-#[inline(always)]
-fn classify8(x: u64) -> (u64, u64, u64) {
-    let x7 = x & !HI;
-    let ascii = !x & HI;
-    let digit = ge7(x7, b'0') & !ge7(x7, b'9' + 1) & ascii;
-    let upper = ge7(x7, b'A') & !ge7(x7, b'Z' + 1) & ascii;
-    let lower = ge7(x7, b'a') & !ge7(x7, b'z' + 1);
-    let under = !(x7 ^ (LO * 0x5f)).wrapping_add(LO * 0x7f) & HI;
-    (digit | upper | ((lower | under) & ascii), upper, digit)
-}
-
-/// Eight bytes from `i`, zero past the end (a zero byte is no word character).
-#[inline(always)]
-fn load8(bytes: &[u8], i: usize) -> u64 {
-    match bytes.get(i..i + 8) {
-        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
-        None => {
-            let mut x = [0u8; 8];
-            let tail = bytes.get(i..).unwrap_or(&[]);
-            x[..tail.len()].copy_from_slice(tail);
-            u64::from_le_bytes(x)
-        }
-    }
-}
-
-/// An ASCII word starting at `ws`, scanned eight bytes at a time up to `bound`: its end, its hash
-/// (of the lower-cased bytes, as [`hash_word`]), whether its first letter is upper case and whether
-/// it holds a digit.
-#[inline(always)]
+/// An ASCII word starting at `ws`, up to `bound`: its end, its hash (of the lower-cased bytes, as
+/// [`hash_word`]), whether its first letter is upper case and whether it holds a digit.
 fn scan_ascii_word(bytes: &[u8], ws: usize, bound: usize) -> (usize, u64, bool, bool) {
-    let mut h = WORD_SEED;
     let mut j = ws;
-    let mut digits = 0u64;
-    let mut first_upper = false;
-    loop {
-        let x = load8(bytes, j);
-        let (word, upper, digit) = classify8(x);
-        let avail = bound - j;
-        let in_bound = if avail >= 8 { HI } else { HI >> (8 * (8 - avail)) };
-        let n = ((!(word & in_bound) & HI).trailing_zeros() / 8) as usize;
-        if j == ws {
-            first_upper = upper & 0x80 != 0;
-        }
-        if n == 0 {
-            break;
-        }
-        let keep = if n == 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
-        // Upper-case letters gain 0x20; the mask of upper-case bytes is 0x80 each, shifted down.
-        h = word_step(h, (x | (upper >> 2)) & keep);
-        digits |= digit & keep;
-        j += n;
-        if n < 8 || j >= bound {
-            break;
-        }
+    while j < bound && bytes[j] < 0x80 && WORD[bytes[j] as usize] {
+        j += 1;
     }
-    (j, word_finish(h, j - ws), first_upper, digits != 0)
+    let w = &bytes[ws..j];
+    (j, hash_word_folding(w, true), w[0].is_ascii_uppercase(), w.iter().any(u8::is_ascii_digit))
 }
 
 /// Tokenise the whole text. See [`tokenize_range`].
@@ -233,8 +175,7 @@ fn scalar_step(text: &str, i: usize, end: usize, st: &mut ScanState, out: &mut V
     let bytes = text.as_bytes();
     let b = bytes[i];
     if b < 0x80 {
-        if CLASS[b as usize] & C_WORD != 0 {
-            // The word, eight bytes at a time while it is ASCII; its hash and flags on the way.
+        if WORD[b as usize] {
             let bound = end.min(i + MAX_TOKEN_BYTES);
             let (j, hash, capital, digit) = scan_ascii_word(bytes, i, bound);
             st.prev_newline = false;
@@ -408,18 +349,13 @@ fn fast_block(bytes: &[u8], i: usize, end: usize, in_quote: bool, out: &mut Vec<
     (n, false)
 }
 
-const C_WORD: u8 = 1;
-
-/// `\w` for ASCII bytes (no class for the bytes of multi-byte characters, which take the Unicode
-/// path).
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
+/// `\w` for ASCII bytes.
+static WORD: [bool; 128] = {
+    let mut t = [false; 128];
     let mut i = 0;
     while i < 128 {
         let c = i as u8;
-        if c.is_ascii_alphanumeric() || c == b'_' {
-            t[i] = C_WORD;
-        }
+        t[i] = c.is_ascii_alphanumeric() || c == b'_';
         i += 1;
     }
     t
@@ -445,52 +381,38 @@ fn scan_unicode_word(text: &str, i: usize, end: usize, limit: usize) -> usize {
 /// An ASCII word, hashed by [`scan_ascii_word`] or [`fast_block`].
 #[inline(always)]
 fn ascii_token(hash: u64, start: usize, end: usize, quote: bool, capital: bool, digit: bool) -> Token {
-    let (stop, function) = function_word_classes(hash);
-    let len = end - start;
-    // Names: capitalised words of two letters or more that are no function word in any common
-    // language. Without short-circuits: whether a word is capitalised is a branch mispredicted too
-    // often.
-    let name = capital & (len >= 2) & !function;
-    let flags = (TokenFlags::CAPITAL * u8::from(capital))
-        | (TokenFlags::DIGIT * u8::from(digit))
-        | (TokenFlags::STOP * u8::from(stop))
-        | (TokenFlags::ENTITY * u8::from(digit | name))
-        | (TokenFlags::QUOTE * u8::from(quote));
-    Token { hash, start: start as u32, len: len as u16, flags: TokenFlags(flags) }
+    let flags = token_flags(hash, end - start, capital, digit, quote);
+    Token { hash, start: start as u32, len: (end - start) as u16, flags }
 }
 
-/// Names (capitalised words of two letters or more that are no function word in any common language)
-/// and numbers.
-#[inline]
-fn entity_flag(flags: u8, hash: u64, len: usize) -> u8 {
-    // Without short-circuits: whether a word is capitalised is a branch mispredicted too often.
-    let f = TokenFlags(flags);
-    let name = f.has(TokenFlags::CAPITAL) & (len >= 2) & !crate::words::is_function_word_any(hash);
-    TokenFlags::ENTITY * u8::from(f.has(TokenFlags::DIGIT) | name)
+/// A token's flags from its hash, length in characters and what the scan saw. Names are capitalised
+/// words of two letters or more that are no function word in any common language. Without
+/// short-circuits: whether a word is capitalised is a branch mispredicted too often.
+#[inline(always)]
+fn token_flags(hash: u64, chars: usize, capital: bool, digit: bool, quote: bool) -> TokenFlags {
+    let (stop, function) = function_word_classes(hash);
+    let name = capital & (chars >= 2) & !function;
+    TokenFlags(
+        (TokenFlags::CAPITAL * u8::from(capital))
+            | (TokenFlags::DIGIT * u8::from(digit))
+            | (TokenFlags::STOP * u8::from(stop))
+            | (TokenFlags::ENTITY * u8::from(digit | name))
+            | (TokenFlags::QUOTE * u8::from(quote)),
+    )
 }
 
 /// A token with non-ASCII characters: NFKC, lower case, then hash.
 fn make_token(w: &str, start: usize, end: usize, quote: bool, buf: &mut String) -> Token {
     buf.clear();
-    let mut flags = 0u8;
-    if w.chars().next().is_some_and(char::is_uppercase) {
-        flags |= TokenFlags::CAPITAL;
-    }
+    let capital = w.chars().next().is_some_and(char::is_uppercase);
+    let mut digit = false;
     for c in w.nfkc().flat_map(char::to_lowercase) {
-        if c.is_numeric() {
-            flags |= TokenFlags::DIGIT;
-        }
+        digit |= c.is_numeric();
         buf.push(c);
     }
     let hash = hash_word(buf.as_bytes());
-    if is_stopword_hash(hash) {
-        flags |= TokenFlags::STOP;
-    }
-    flags |= entity_flag(flags, hash, buf.chars().count());
-    if quote {
-        flags |= TokenFlags::QUOTE;
-    }
-    Token { hash, start: start as u32, len: (end - start) as u16, flags: TokenFlags(flags) }
+    let flags = token_flags(hash, buf.chars().count(), capital, digit, quote);
+    Token { hash, start: start as u32, len: (end - start) as u16, flags }
 }
 
 /// The canonical form of a text: its normalised words joined by single spaces. Two texts that differ
@@ -591,16 +513,19 @@ mod tests {
     }
 
     #[test]
-    fn classify8_agrees_with_byte_rules() {
+    fn classify64_agrees_with_byte_rules() {
         for b in 0..=255u8 {
-            for pos in [0, 3, 7] {
-                let mut bytes = [b'x'; 8];
-                bytes[pos] = b;
-                let (word, upper, digit) = classify8(u64::from_le_bytes(bytes));
-                let bit = |m: u64| (m >> (8 * pos + 7)) & 1 == 1;
+            for pos in [0, 15, 16, 37, 63] {
+                let mut raw = [b'x'; 64];
+                raw[pos] = b;
+                let mut lower = [0u8; 72];
+                let (word, upper, digit, special) = classify64(&raw, &mut lower);
+                let bit = |m: u64| (m >> pos) & 1 == 1;
                 assert_eq!(bit(word), b.is_ascii_alphanumeric() || b == b'_', "{b:#x}");
                 assert_eq!(bit(upper), b.is_ascii_uppercase(), "{b:#x}");
                 assert_eq!(bit(digit), b.is_ascii_digit(), "{b:#x}");
+                assert_eq!(bit(special), b == b'\n' || b == b'"' || b >= 0x80, "{b:#x}");
+                assert_eq!(lower[pos], b.to_ascii_lowercase(), "{b:#x}");
             }
         }
     }

@@ -162,7 +162,7 @@ const FUNCTION_ANY: u64 = 2;
 const fn insert(mut slots: [u64; SLOTS], words: &[&str], class: u64) -> [u64; SLOTS] {
     let mut w = 0;
     while w < words.len() {
-        let key = crate::token::hash_word_const(words[w].as_bytes()) & !3;
+        let key = crate::token::hash_word_folding(words[w].as_bytes(), false) & !3;
         let home = (key >> (64 - TABLE_BITS)) as usize;
         let mut i = home;
         while slots[i] != 0 && slots[i] & !3 != key {
