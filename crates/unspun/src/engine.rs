@@ -6,11 +6,12 @@ use crate::timing::StageTimer;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use unspun_extract::{clean_plain, HostLineStats};
-use unspun_fingerprint::MinHasher;
+use unspun_fingerprint::{HashMapH, IdentityHasher, MinHasher};
 use unspun_index::{Batch, DocRecord, DocRef, Index, IndexError, NewDoc, NewLink};
 use unspun_io::output::{ClusterOut, CorpusOut, PairOut};
 use unspun_io::Document;
@@ -97,7 +98,7 @@ struct ScanState {
     summary: Summary,
     timings: BTreeMap<String, f64>,
     /// Hashes of the ids seen in this scan.
-    seen: HashSet<u64>,
+    seen: HashSet<u64, BuildHasherDefault<IdentityHasher>>,
     /// Index numbers of this scan's documents (new and already indexed): the report's seeds.
     seed_nums: Vec<u64>,
     /// Without an index: the nodes and links of the report.
@@ -237,7 +238,7 @@ impl Engine {
         let mut st = ScanState {
             summary: Summary { skipped, ..Default::default() },
             timings: BTreeMap::new(),
-            seen: HashSet::new(),
+            seen: HashSet::default(),
             seed_nums: Vec::new(),
             graph: Graph::default(),
         };
@@ -247,6 +248,10 @@ impl Engine {
         obs.stage("relating documents", total);
         let batch_size = self.cfg.batch_size.max(1);
         let mut pending: Vec<Document> = Vec::new();
+        if self.index.is_none() {
+            // All of the input is held at once: one allocation rather than a copy at every doubling.
+            pending.reserve(usize::try_from(total).unwrap_or(0));
+        }
         for incoming in batches {
             let input = self.admit(incoming, &mut st)?;
             if self.index.is_none() {
@@ -491,7 +496,7 @@ impl Engine {
             .collect();
         involved.sort_unstable();
         involved.dedup();
-        let fresh: HashMap<usize, Shingled> = involved
+        let fresh: HashMapH<usize, Shingled> = involved
             .par_iter()
             .filter_map(|&i| live.get(i).map(|l| (i, Shingled::of(&l.doc.text, &l.prep, n_perm))))
             .collect();
@@ -515,9 +520,9 @@ impl Engine {
                 let al = if !self.cfg.signals.alignment || clear_copy || template {
                     unspun_align::SentenceAlignment::default()
                 } else if cross {
-                    unspun_align::align_sentences(&pa.entities, &pb.entities)
+                    unspun_align::align_sentences(pa.entities(), pb.entities())
                 } else {
-                    unspun_align::align_sentences(&pa.sentences, &pb.sentences)
+                    unspun_align::align_sentences(pa.sentences(), pb.sentences())
                 };
                 if let Some(dbg) = &debug {
                     let id = |r: DocRef| match r {
@@ -528,7 +533,7 @@ impl Engine {
                         "unquoted": unquoted_containment(&ov), "run": ov.longest_unquoted_run, "shared": ov.shared,
                         "la": ov.len_a, "lb": ov.len_b,
                         "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
-                        "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences.len(), "nb": pb.sentences.len()});
+                        "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences().len(), "nb": pb.sentences().len()});
                     dbg.lock().unwrap().push(line.to_string());
                 }
                 let d = decide(&ov, &al, cross)?;
@@ -537,7 +542,7 @@ impl Engine {
                 let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
                     ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
                 } else {
-                    let (sa, sb) = if cross { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
+                    let (sa, sb) = if cross { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
                     al.passages(sa, &ka.tokens, sb, &kb.tokens)
                 };
                 let evidence = spans

@@ -48,7 +48,7 @@ impl Engine {
         let (ka, kb) = (&a.shingled, &b.shingled);
         let overlap = unspun_align::compare(&pa.view(ka), &pb.view(kb));
         let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
-        let (sa, sb) = if cross_language { (&pa.entities, &pb.entities) } else { (&pa.sentences, &pb.sentences) };
+        let (sa, sb) = if cross_language { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
         let alignment = unspun_align::align_sentences(sa, sb);
         let decision = decide(&overlap, &alignment, cross_language);
         let sentences = alignment

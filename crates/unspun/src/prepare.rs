@@ -1,9 +1,9 @@
 use crate::config::Config;
 use std::ops::Range;
-use unspun_align::{DocView, Sentences};
+use unspun_align::{DocView, Sentences, ShingleSet};
 use unspun_cluster::{parse_date, wire_evidence_in, DateKey};
-use unspun_fingerprint::{entity_shingles, shingles_into, skeleton_shingles, winnow, LshParams, MinHasher};
-use unspun_text::{hash_bytes, tokenize_range, Token};
+use unspun_fingerprint::{entity_shingles, shingles_into, skeleton_shingles, winnow_hashes, LshParams, MinHasher};
+use unspun_text::{hash_bytes, token_hashes_range, tokenize_range, Token};
 
 /// Everything derived from one document that candidate search and verification need. Derived only
 /// from the text and the kept spans, so an indexed document re-derives identically later.
@@ -22,9 +22,10 @@ pub struct Prepared {
     /// Pairs of consecutive names and numbers, the candidates for translations (weaker evidence, so
     /// counted apart from `anchors`).
     pub entity_anchors: Vec<u64>,
-    pub sentences: Sentences,
-    /// Names and numbers by sentence, for aligning translations.
-    pub entities: Sentences,
+    /// The sentences, and the names and numbers by sentence (for aligning translations); `None`
+    /// when alignment is off. Boxed: a near-duplicate-only scan holds a batch of documents without
+    /// them, and two empty `Sentences` would double the size of each.
+    align: Option<Box<(Sentences, Sentences)>>,
     /// ISO 639-1 code (639-3 where there is none) given with the document or detected.
     pub lang: Option<String>,
     pub content_hash: u64,
@@ -38,7 +39,17 @@ pub struct Prepared {
 impl Prepared {
     /// What the aligner compares: the tokens and shingles of [`Shingled::of`] this document.
     pub fn view<'a>(&'a self, sh: &'a Shingled) -> DocView<'a> {
-        DocView { tokens: &sh.tokens, shingles: &sh.shingles, sorted: &sh.sorted, n: sh.n }
+        DocView { tokens: &sh.tokens, shingles: &sh.shingles, set: &sh.set, n: sh.n }
+    }
+
+    /// The sentences (empty when alignment is off).
+    pub fn sentences(&self) -> &Sentences {
+        self.align.as_ref().map_or_else(|| empty_sentences(), |a| &a.0)
+    }
+
+    /// Names and numbers by sentence (empty when alignment is off).
+    pub fn entities(&self) -> &Sentences {
+        self.align.as_ref().map_or_else(|| empty_sentences(), |a| &a.1)
     }
 
     /// The kept spans as ranges.
@@ -52,13 +63,18 @@ impl Prepared {
     }
 }
 
+fn empty_sentences() -> &'static Sentences {
+    static EMPTY: std::sync::OnceLock<Sentences> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Sentences::default)
+}
+
 /// A document's tokens (those of [`prepare`]: the same text and spans tokenise the same), its word
-/// shingles in text order (`shingles[i]` covers `tokens[i..i + n]`) and as a sorted set.
+/// shingles in text order (`shingles[i]` covers `tokens[i..i + n]`) and as a set.
 #[derive(Debug, Clone, Default)]
 pub struct Shingled {
     pub tokens: Vec<Token>,
     pub shingles: Vec<u64>,
-    pub sorted: Vec<u64>,
+    pub set: ShingleSet,
     pub n: usize,
 }
 
@@ -76,10 +92,8 @@ impl Shingled {
     pub fn from_tokens(tokens: Vec<Token>, n: usize) -> Shingled {
         let mut shingles = Vec::new();
         token_shingles(&tokens, n, &mut Vec::new(), &mut shingles);
-        let mut sorted = shingles.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        Shingled { tokens, shingles, sorted, n }
+        let set = ShingleSet::new(&shingles);
+        Shingled { tokens, shingles, set, n }
     }
 }
 
@@ -233,8 +247,17 @@ fn prepare_with(
     let mut scratch = SCRATCH.with(|cell| cell.take());
     let Scratch { tokens, hashes, shingles: sh } = &mut scratch;
     tokens.clear();
+    hashes.clear();
+    // Only the words' hashes, when no enabled signal looks at a token's span or flags (a
+    // near-duplicate-only scan): the tokenizer then skips the flags and writes a third as much.
+    let s = &cfg.signals;
+    let hashes_only = index_keys && !(s.entities || s.skeleton || s.alignment || s.stories);
     for s in spans {
-        tokenize_range(text, s.clone(), tokens);
+        if hashes_only {
+            token_hashes_range(text, s.clone(), hashes);
+        } else {
+            tokenize_range(text, s.clone(), tokens);
+        }
     }
     let tokens: &[Token] = tokens;
     // Every entity pair, not a winnowed sample: across languages the name sequence is noisy
@@ -245,7 +268,9 @@ fn prepare_with(
     entity_anchors.dedup();
     // Shingles serve only the index keys here (verification builds its own, see `Shingled`): an
     // indexed document re-derived for verification skips them.
-    if index_keys {
+    if hashes_only {
+        shingles_into(hashes, p.shingle, sh);
+    } else if index_keys {
         token_shingles(tokens, p.shingle, hashes, sh);
     }
     let (band_keys, anchors) = if !index_keys || sh.is_empty() {
@@ -254,10 +279,11 @@ fn prepare_with(
         // Minima over the shingles as they come: repeats do not change a minimum, so no sort.
         let sig = hasher.sign(sh);
         let bands = LshParams { bands: p.bands, rows: p.rows }.band_keys(&sig);
-        let mut anchors: Vec<u64> = winnow(sh, p.window).into_iter().map(|(h, _)| h).collect();
+        let mut anchors: Vec<u64> = Vec::new();
+        winnow_hashes(sh, p.window, &mut anchors);
         if cfg.signals.skeleton {
             let skel = skeleton_shingles(tokens, SKELETON_N, 1);
-            anchors.extend(winnow(&skel, SKELETON_WINDOW).into_iter().map(|(h, _)| h));
+            winnow_hashes(&skel, SKELETON_WINDOW, &mut anchors);
         }
 
         anchors.sort_unstable();
@@ -265,15 +291,16 @@ fn prepare_with(
         (bands, anchors)
     };
     // Sentences and the language serve only the alignment: a near-duplicate-only run skips them.
-    let (sentences, entities, lang) = if cfg.signals.alignment {
+    let (align, lang) = if cfg.signals.alignment {
         let mut sent_spans = Vec::new();
         for s in spans {
             sent_spans.extend(unspun_text::sentences(text, s.clone()));
         }
         let lang = lang.map(str::to_string).or_else(|| detect_lang(text, spans, tokens));
-        (Sentences::new(tokens, &sent_spans), Sentences::entities(tokens, &sent_spans), lang)
+        let both = (Sentences::new(tokens, &sent_spans), Sentences::entities(tokens, &sent_spans));
+        (Some(Box::new(both)), lang)
     } else {
-        (Sentences::default(), Sentences::default(), lang.map(str::to_string))
+        (None, lang.map(str::to_string))
     };
     // Event terms serve the story stage of new documents; an indexed document re-derived for
     // verification (no index keys) has its vector stored already.
@@ -283,13 +310,12 @@ fn prepare_with(
         Default::default()
     };
     let wire = wire_of(text, spans, lang.as_deref());
-    let n_tokens = tokens.len() as u32;
+    let n_tokens = if hashes_only { hashes.len() } else { tokens.len() } as u32;
     let kept = if index_keys { Vec::new() } else { tokens.to_vec() };
     SCRATCH.with(|cell| cell.set(scratch));
     let prep = Prepared {
         event,
-        sentences,
-        entities,
+        align,
         lang,
         spans: spans.iter().map(|s| (s.start as u32, s.end as u32)).collect(),
         n_tokens,

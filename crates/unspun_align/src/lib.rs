@@ -8,5 +8,5 @@
 mod overlap;
 mod sentences;
 
-pub use overlap::{compare, compare_at_least, DocView, Overlap, Passage};
+pub use overlap::{compare, compare_at_least, DocView, Overlap, Passage, ShingleSet};
 pub use sentences::{align_sentences, SentenceAlignment, SentencePair, Sentences, ALIGN_THRESHOLD};

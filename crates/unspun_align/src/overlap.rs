@@ -4,13 +4,105 @@ use unspun_fingerprint::HashMapH;
 use unspun_text::{Token, TokenFlags};
 
 /// What the aligner needs of a document: its tokens (spans into the input), its shingle hashes
-/// (`shingles[i]` covers `tokens[i..i + n]`) and the same hashes sorted and deduplicated.
+/// (`shingles[i]` covers `tokens[i..i + n]`) and the same hashes as a set.
 #[derive(Debug, Clone, Copy)]
 pub struct DocView<'a> {
     pub tokens: &'a [Token],
     pub shingles: &'a [u64],
-    pub sorted: &'a [u64],
+    pub set: &'a ShingleSet,
     pub n: usize,
+}
+
+/// The distinct shingle hashes of a document, in an open-addressing table.
+///
+/// Verification counts the shingles two documents share for every candidate pair. A merge of two
+/// sorted lists does it in |A| + |B| steps that each wait on the last (which side advances depends
+/// on the values just loaded); probing the larger document's table with the smaller one's hashes
+/// takes min(|A|, |B|) independent lookups, and building the table costs less than sorting.
+#[derive(Debug, Clone, Default)]
+pub struct ShingleSet {
+    /// The distinct hashes, in first-seen order.
+    distinct: Vec<u64>,
+    /// Hashes (0: empty; a zero hash is kept in `has_zero`), a power of two in size, at most half full.
+    slots: Vec<u64>,
+    has_zero: bool,
+}
+
+impl ShingleSet {
+    pub fn new(shingles: &[u64]) -> ShingleSet {
+        let size = (2 * shingles.len()).next_power_of_two().max(4);
+        let mut set =
+            ShingleSet { distinct: Vec::with_capacity(shingles.len()), slots: vec![0; size], has_zero: false };
+        let mask = size - 1;
+        for &h in shingles {
+            if h == 0 {
+                if !set.has_zero {
+                    set.has_zero = true;
+                    set.distinct.push(0);
+                }
+                continue;
+            }
+            let mut i = slot_of(h, mask);
+            loop {
+                let v = set.slots[i];
+                if v == h {
+                    break;
+                }
+                if v == 0 {
+                    set.slots[i] = h;
+                    set.distinct.push(h);
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        set
+    }
+
+    /// Number of distinct hashes.
+    pub fn len(&self) -> usize {
+        self.distinct.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.distinct.is_empty()
+    }
+
+    #[inline]
+    pub fn contains(&self, h: u64) -> bool {
+        if h == 0 {
+            return self.has_zero;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = slot_of(h, mask);
+        loop {
+            let v = self.slots[i];
+            if v == h {
+                return true;
+            }
+            if v == 0 {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The distinct hashes, in the order first seen.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        self.distinct.iter().copied()
+    }
+}
+
+/// Shingle hashes are mixed already; their top bits pick the slot.
+#[inline(always)]
+fn slot_of(h: u64, mask: usize) -> usize {
+    (h >> 32) as usize & mask
+}
+
+/// How many hashes two sets share: the smaller one's probed in the larger one's table.
+fn shared_count(a: &ShingleSet, b: &ShingleSet) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    small.iter().filter(|&h| large.contains(h)).count()
 }
 
 /// A passage the two texts share: byte ranges into each input.
@@ -57,26 +149,6 @@ pub struct Overlap {
 /// dropped clause inside a copied paragraph should not split the evidence).
 const MERGE_GAP: usize = 8;
 
-fn intersect_sorted(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
-fn touches_quote(tokens: &[Token], i: usize, n: usize) -> bool {
-    tokens[i..(i + n).min(tokens.len())].iter().any(|t| t.flags.has(TokenFlags::QUOTE))
-}
-
 /// Verify and align two documents.
 pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
     compare_at_least(a, b, 0.0)
@@ -85,10 +157,10 @@ pub fn compare(a: &DocView<'_>, b: &DocView<'_>) -> Overlap {
 /// As [`compare`], but a pair whose containment is below `min_containment` gets only its set
 /// figures (shared, lengths, Jaccard, containment), without the positional pass that finds
 /// passages, quotations and names: when nothing below that containment can be a copy, most
-/// candidates of a batch stop at the merge of the two sorted shingle sets.
+/// candidates of a batch stop at the count of the shingles the two sets share.
 pub fn compare_at_least(a: &DocView<'_>, b: &DocView<'_>, min_containment: f64) -> Overlap {
-    let shared = intersect_sorted(a.sorted, b.sorted);
-    let (la, lb) = (a.sorted.len(), b.sorted.len());
+    let shared = shared_count(a.set, b.set);
+    let (la, lb) = (a.set.len(), b.set.len());
     let mut ov = Overlap { shared, len_a: la, len_b: lb, ..Default::default() };
     if shared == 0 || la == 0 || lb == 0 {
         return ov;
@@ -104,23 +176,35 @@ pub fn compare_at_least(a: &DocView<'_>, b: &DocView<'_>, min_containment: f64) 
     // First position of each shingle in b, restricted to the shared ones to keep the map small.
     let mut pos_b: HashMapH<u64, usize> = HashMapH::with_capacity_and_hasher(shared * 2, Default::default());
     for (j, &h) in b.shingles.iter().enumerate() {
-        if a.sorted.binary_search(&h).is_ok() {
+        if a.set.contains(h) {
             pos_b.entry(h).or_insert(j);
         }
     }
     // Matched positions in a's order, then chained into monotone runs merged across small gaps.
     let mut runs: Vec<(usize, usize, usize, usize, usize, usize)> = Vec::new(); // a0,a1,b0,b1,matches,quoted
-    let has_entity =
-        |i: usize| a.tokens[i..(i + a.n).min(a.tokens.len())].iter().any(|t| t.flags.has(TokenFlags::ENTITY));
     let (mut ent_all, mut ent_matched, mut matched) = (0usize, 0usize, 0usize);
+    // Names and quoted words in the window of the current shingle, counted as it slides.
+    let (mut ents, mut quotes) = (0usize, 0usize);
+    let count = |t: &Token, f: u8| usize::from(t.flags.has(f));
+    for t in &a.tokens[..(a.n.max(1) - 1).min(a.tokens.len())] {
+        ents += count(t, TokenFlags::ENTITY);
+        quotes += count(t, TokenFlags::QUOTE);
+    }
     for (i, h) in a.shingles.iter().enumerate() {
-        let e = has_entity(i);
+        if let Some(t) = a.tokens.get(i + a.n.max(1) - 1) {
+            ents += count(t, TokenFlags::ENTITY);
+            quotes += count(t, TokenFlags::QUOTE);
+        }
+        let (e, q) = (ents > 0, usize::from(quotes > 0));
+        if let Some(t) = a.tokens.get(i) {
+            ents -= count(t, TokenFlags::ENTITY);
+            quotes -= count(t, TokenFlags::QUOTE);
+        }
         ent_all += e as usize;
         let Some(&j) = pos_b.get(h) else { continue };
         matched += 1;
         ent_matched += e as usize;
-        let q = touches_quote(a.tokens, i, a.n) as usize;
-        if !touches_quote(a.tokens, i, a.n) {
+        if q == 0 {
             ov.unquoted_matches += 1;
         }
         if let Some(r) = runs.last_mut() {
@@ -176,19 +260,17 @@ mod tests {
     struct Prepared {
         tokens: Vec<Token>,
         sh: Vec<u64>,
-        sorted: Vec<u64>,
+        set: ShingleSet,
     }
     fn prep(text: &str) -> Prepared {
         let tokens = unspun_text::tokenize(text);
         let hs: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
         let sh = shingles(&hs, 5);
-        let mut sorted = sh.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        Prepared { tokens, sh, sorted }
+        let set = ShingleSet::new(&sh);
+        Prepared { tokens, sh, set }
     }
     fn view(p: &Prepared) -> DocView<'_> {
-        DocView { tokens: &p.tokens, shingles: &p.sh, sorted: &p.sorted, n: 5 }
+        DocView { tokens: &p.tokens, shingles: &p.sh, set: &p.set, n: 5 }
     }
 
     const ARTICLE: &str = "The Russian cybersecurity firm Kaspersky Lab is considering closing its Washington office due to strained relations with the United States, a report has claimed. The company says it is expanding its North American presence well away from the capital.";
@@ -253,5 +335,23 @@ mod tests {
         assert_eq!(ab.jaccard, ba.jaccard);
         assert_eq!(ab.containment, ba.containment);
         assert_eq!(ab.a_in_b, ba.b_in_a);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shingle_set_is_the_set_of_its_hashes(
+            a in proptest::collection::vec(proptest::prop_oneof![0u64..40, proptest::prelude::any::<u64>()], 0..80),
+            b in proptest::collection::vec(proptest::prop_oneof![0u64..40, proptest::prelude::any::<u64>()], 0..80),
+        ) {
+            use std::collections::BTreeSet;
+            let (sa, sb) = (ShingleSet::new(&a), ShingleSet::new(&b));
+            let (ta, tb): (BTreeSet<u64>, BTreeSet<u64>) = (a.iter().copied().collect(), b.iter().copied().collect());
+            proptest::prop_assert_eq!(sa.len(), ta.len());
+            proptest::prop_assert_eq!(sa.iter().collect::<BTreeSet<u64>>(), ta.clone());
+            for h in a.iter().chain(&b).copied().chain([0, 1, u64::MAX]) {
+                proptest::prop_assert_eq!(sa.contains(h), ta.contains(&h));
+            }
+            proptest::prop_assert_eq!(shared_count(&sa, &sb), ta.intersection(&tb).count());
+        }
     }
 }

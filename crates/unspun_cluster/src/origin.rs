@@ -85,16 +85,24 @@ pub fn wire_evidence(text: &str) -> u8 {
 fn wire_and_credit(text: &str) -> (u8, Option<&str>) {
     let b = text.as_bytes();
     let paren = b.contains(&b'(');
-    let head = &text[..char_cut(text, 600)];
     if paren {
+        let head = &text[..char_cut(text, 600)];
         if let Some(agency) = credit(head) {
             return (2, Some(agency));
         }
     }
-    let credited = paren && ["(Reuters)", "(AP)", "(AFP)"].iter().any(|a| text.contains(a));
+    // One pass over the opening parentheses rather than a substring search of the text per agency.
+    let credited = paren
+        && text.match_indices('(').any(|(i, _)| {
+            let after = &b[i + 1..];
+            after.starts_with(b"Reuters)") || after.starts_with(b"AP)") || after.starts_with(b"AFP)")
+        });
     // "Reporting by", "Editing by", "Writing by".
-    let byline =
-        || text.contains("ing by") && ["Reporting by", "Editing by", "Writing by"].iter().any(|a| text.contains(a));
+    // The common suffix first, with a vectorised search: most texts have none.
+    let byline = || {
+        memchr::memmem::find(b, b"ing by").is_some()
+            && ["Reporting by", "Editing by", "Writing by"].iter().any(|a| text.contains(a))
+    };
     (u8::from(credited || byline()), None)
 }
 
@@ -102,6 +110,10 @@ fn wire_and_credit(text: &str) -> (u8, Option<&str>) {
 fn char_cut(text: &str, n: usize) -> usize {
     if text.len() <= n {
         return text.len();
+    }
+    if text.as_bytes()[..n].is_ascii() {
+        // One byte a character: a word-at-a-time check instead of decoding n characters.
+        return n;
     }
     text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
 }
@@ -233,6 +245,11 @@ mod tests {
         assert_eq!(wire_evidence("MOSCOW (Reuters) \u{2014} Kaspersky said"), 2);
         assert_eq!(wire_evidence("The firm (which is based in Moscow) said. Reporting by Jack Stubbs"), 1);
         assert_eq!(wire_evidence("Kaspersky Lab said on Tuesday (in a statement) that"), 0);
+        // A credit in parentheses anywhere, without a dateline's dash: an attribution.
+        assert_eq!(wire_evidence("Shares fell (in early trade), the agency said (AFP). More"), 1);
+        assert_eq!(wire_evidence("As first reported (AP)"), 1);
+        assert_eq!(wire_evidence("As first reported (Reuters"), 0);
+        assert_eq!(wire_evidence("Writing by Jack Stubbs; editing"), 1);
     }
 
     #[test]

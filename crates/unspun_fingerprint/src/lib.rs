@@ -67,10 +67,24 @@ pub fn shingles_into(tokens: &[u64], n: usize, out: &mut Vec<u64>) {
         out.push(combine(tokens));
         return;
     }
-    out.extend(tokens.windows(n).map(combine));
+    match n {
+        // The lengths in use, with the window unrolled: the general loop costs a branch a word.
+        5 => combine_all::<5>(tokens, out),
+        3 => combine_all::<3>(tokens, out),
+        _ => out.extend(tokens.windows(n).map(combine)),
+    }
 }
 
-#[inline]
+#[inline(always)]
+fn combine_all<const N: usize>(tokens: &[u64], out: &mut Vec<u64>) {
+    // `extend` over windows knows the length: no capacity check a shingle.
+    out.extend(tokens.windows(N).map(|w| {
+        let w: &[u64; N] = w.try_into().expect("a window of N");
+        combine(w)
+    }));
+}
+
+#[inline(always)]
 fn combine(w: &[u64]) -> u64 {
     let mut h = 0u64;
     for &t in w {
@@ -159,7 +173,13 @@ fn sign_fixed<const P: usize>(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut
 #[target_feature(enable = "avx2")]
 unsafe fn sign_avx2(a: &[u32], b: &[u32], shingles: &[u64], mins: &mut [u32]) {
     if a.len() == 128 {
-        sign_fixed::<128>(a, b, shingles, mins)
+        // Two passes of 64 lanes: 8 registers of minima each, which stay in registers with the
+        // multipliers; 128 lanes need all 16 and spill.
+        let (a0, a1) = a.split_at(64);
+        let (b0, b1) = b.split_at(64);
+        let (m0, m1) = mins.split_at_mut(64);
+        sign_fixed::<64>(a0, b0, shingles, m0);
+        sign_fixed::<64>(a1, b1, shingles, m1);
     } else {
         sign_portable(a, b, shingles, mins)
     }
@@ -204,15 +224,27 @@ impl LshParams {
 /// each reported once with its shingle position. Deterministic in the content, so two texts that share
 /// a long enough passage select the same anchors inside it.
 pub fn winnow(shingles: &[u64], window: usize) -> Vec<(u64, u32)> {
+    let mut out: Vec<(u64, u32)> = Vec::with_capacity(2 * shingles.len() / (window.max(1) + 1) + 1);
+    winnow_with(shingles, window, |h, i| out.push((h, i)));
+    out
+}
+
+/// The hashes [`winnow`] selects, appended to `out` (positions are not kept).
+pub fn winnow_hashes(shingles: &[u64], window: usize, out: &mut Vec<u64>) {
+    out.reserve(2 * shingles.len() / (window.max(1) + 1) + 1);
+    winnow_with(shingles, window, |h, _| out.push(h));
+}
+
+#[inline(always)]
+fn winnow_with(shingles: &[u64], window: usize, mut emit: impl FnMut(u64, u32)) {
     let w = window.max(1);
-    let mut out: Vec<(u64, u32)> = Vec::with_capacity(2 * shingles.len() / (w + 1) + 1);
     if shingles.is_empty() {
-        return out;
+        return;
     }
     if shingles.len() <= w {
-        let (i, &h) = shingles.iter().enumerate().min_by_key(|(_, &h)| h).unwrap();
-        out.push((h, i as u32));
-        return out;
+        let (i, &h) = shingles.iter().enumerate().min_by_key(|(_, &h)| h).expect("not empty");
+        emit(h, i as u32);
+        return;
     }
     // The window's rightmost minimum, kept as the window slides; only when it falls out of the
     // window is the window scanned again (w comparisons, about once every w/2 positions on random
@@ -227,7 +259,7 @@ pub fn winnow(shingles: &[u64], window: usize) -> Vec<(u64, u32)> {
         m
     };
     let mut m = rightmost_min(0, w - 1);
-    out.push((shingles[m], m as u32));
+    emit(shingles[m], m as u32);
     for i in w..shingles.len() {
         let prev = m;
         if shingles[i] <= shingles[m] {
@@ -236,10 +268,9 @@ pub fn winnow(shingles: &[u64], window: usize) -> Vec<(u64, u32)> {
             m = rightmost_min(i + 1 - w, i);
         }
         if m != prev {
-            out.push((shingles[m], m as u32));
+            emit(shingles[m], m as u32);
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Documents of a batch that share keys (LSH band keys, anchors), counted by pair.
 //!
-//! No hash table: every (key, document) is scattered into buckets by the key's top bits, each bucket
-//! (a few hundred entries, in cache) is sorted, and each run of equal keys gives its pairs, which a
-//! radix sort then brings together. A batch of 20k news documents holds close to a million keys;
+//! No large hash table: every (key, document) is scattered into buckets by the key's top bits, each
+//! bucket (a few hundred entries, in cache) is grouped by key in a small table, and each key held by
+//! several documents gives its pairs, which a radix sort then brings together. A batch of 20k news documents holds close to a million keys;
 //! the posting-list hash maps this replaces spent most of their time waiting on cache misses.
 
 /// A pair of documents `a < b` and how many keys of each kind they share. A key shared counts for
@@ -68,33 +68,29 @@ where
     let code =
         |a: u32, b: u32, kind: u8| ((a as u64) << (doc_bits + kind_bits)) | ((b as u64) << kind_bits) | kind as u64;
     let mut codes: Vec<u64> = Vec::new();
+    let mut group = Grouper::default();
     for b in 0..(1usize << bits) {
-        let slice = &mut entries[start[b]..start[b + 1]];
-        slice.sort_unstable_by_key(|e| (e.key, e.doc));
-        let mut i = 0;
-        while i < slice.len() {
-            let mut j = i + 1;
-            while j < slice.len() && slice[j].key == slice[i].key {
-                j += 1;
-            }
-            let run = &slice[i..j];
-            i = j;
+        let slice = &entries[start[b]..start[b + 1]];
+        // Entries were scattered in document order, so each key's holders come out in it too.
+        group.runs(slice, |run| {
             let run = if run.len() <= cap {
                 run
-            } else if truncate[run[0].kind as usize] {
+            } else if truncate[slice[run[0] as usize].kind as usize] {
                 &run[..cap]
             } else {
-                continue;
+                return;
             };
-            for (x, ex) in run.iter().enumerate() {
-                for ey in &run[x + 1..] {
+            for (x, &ix) in run.iter().enumerate() {
+                let ex = slice[ix as usize];
+                for &iy in &run[x + 1..] {
+                    let ey = slice[iy as usize];
                     // A key listed under two kinds by one document pairs it with nothing.
                     if ey.doc != ex.doc {
                         codes.push(code(ex.doc, ey.doc, ex.kind));
                     }
                 }
             }
-        }
+        });
     }
     drop(entries);
     radix_sort(&mut codes, 2 * doc_bits + kind_bits);
@@ -113,6 +109,72 @@ where
         }
     }
     out
+}
+
+/// Groups the entries of a bucket by key with a small open-addressing table: most keys are held by
+/// one document, and a hash probe an entry costs less than sorting the bucket.
+#[derive(Default)]
+struct Grouper {
+    slots: Vec<Slot>,
+    /// Per entry: the next entry with the same key.
+    next: Vec<u32>,
+    /// Slots whose key has a second holder, in the order that happened.
+    shared: Vec<u32>,
+    run: Vec<u32>,
+}
+
+/// A key's first and last entry (`first == u32::MAX`: empty slot).
+#[derive(Clone, Copy)]
+struct Slot {
+    first: u32,
+    last: u32,
+}
+
+const EMPTY: Slot = Slot { first: u32::MAX, last: u32::MAX };
+
+impl Grouper {
+    /// Calls `f` with the indices (into `slice`, ascending) of each key held by two entries or more.
+    fn runs(&mut self, slice: &[Entry], mut f: impl FnMut(&[u32])) {
+        if slice.len() < 2 {
+            return;
+        }
+        let size = (2 * slice.len()).next_power_of_two();
+        let mask = size - 1;
+        self.slots.clear();
+        self.slots.resize(size, EMPTY);
+        self.next.clear();
+        self.next.resize(slice.len(), u32::MAX);
+        self.shared.clear();
+        for (x, e) in slice.iter().enumerate() {
+            // The top bits chose the bucket; the multiply brings the others up.
+            let mut h = (e.key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & mask;
+            loop {
+                let slot = &mut self.slots[h];
+                if slot.first == u32::MAX {
+                    *slot = Slot { first: x as u32, last: x as u32 };
+                    break;
+                }
+                if slice[slot.first as usize].key == e.key {
+                    if slot.first == slot.last {
+                        self.shared.push(h as u32);
+                    }
+                    self.next[slot.last as usize] = x as u32;
+                    slot.last = x as u32;
+                    break;
+                }
+                h = (h + 1) & mask;
+            }
+        }
+        for &h in &self.shared {
+            self.run.clear();
+            let mut x = self.slots[h as usize].first;
+            while x != u32::MAX {
+                self.run.push(x);
+                x = self.next[x as usize];
+            }
+            f(&self.run);
+        }
+    }
 }
 
 /// LSD radix sort of values below `2^bits`, 11 bits a pass.

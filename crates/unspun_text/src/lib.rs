@@ -13,7 +13,7 @@ pub mod words;
 
 pub use charmap::CharMap;
 pub use sentence::sentences;
-pub use token::{hash_word, normalize, tokenize, tokenize_range, Token, TokenFlags};
+pub use token::{hash_word, normalize, token_hashes_range, tokenize, tokenize_range, Token, TokenFlags};
 
 /// A 64-bit hash of bytes (document texts, ids, stems). Words have their own, [`hash_word`], which
 /// the tokenizer computes as it scans.

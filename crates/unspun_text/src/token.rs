@@ -136,6 +136,44 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     out
 }
 
+/// Where the tokenizer puts what it finds: whole tokens, or only their hashes for the stages that
+/// need nothing else (a near-duplicate-only scan), which then skip the flags and half the writes.
+trait Sink {
+    /// A plain ASCII word, hashed, at `start..end`.
+    fn ascii(&mut self, hash: u64, start: usize, end: usize, quote: bool, capital: bool, digit: bool);
+    /// A word with non-ASCII characters, at `start..end`.
+    fn word(&mut self, w: &str, start: usize, end: usize, quote: bool, buf: &mut String);
+}
+
+impl Sink for Vec<Token> {
+    #[inline(always)]
+    fn ascii(&mut self, hash: u64, start: usize, end: usize, quote: bool, capital: bool, digit: bool) {
+        self.push(ascii_token(hash, start, end, quote, capital, digit));
+    }
+    fn word(&mut self, w: &str, start: usize, end: usize, quote: bool, buf: &mut String) {
+        self.push(make_token(w, start, end, quote, buf));
+    }
+}
+
+/// Hashes only.
+struct Hashes<'a>(&'a mut Vec<u64>);
+
+impl Sink for Hashes<'_> {
+    #[inline(always)]
+    fn ascii(&mut self, hash: u64, _: usize, _: usize, _: bool, _: bool, _: bool) {
+        self.0.push(hash);
+    }
+    fn word(&mut self, w: &str, _: usize, _: usize, _: bool, buf: &mut String) {
+        self.0.push(normalized_hash(w, buf).0);
+    }
+}
+
+/// The hashes of the tokens [`tokenize_range`] finds in `text[range]`, appended to `out`, without the
+/// tokens' spans and flags.
+pub fn token_hashes_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<u64>) {
+    tokenize_into(text, range, &mut Hashes(out));
+}
+
 /// Append the tokens of `text[range]` to `out`, with spans into the whole `text`.
 ///
 /// Words are runs of `\w` characters; each is folded with NFKC and lower-cased before hashing, so
@@ -147,6 +185,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// operations. Line breaks, quote marks, non-ASCII characters and words that cross a block's end stop
 /// the block; [`scalar_step`], the reference, takes that one character or word.
 pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Token>) {
+    tokenize_into(text, range, out);
+}
+
+#[inline(always)]
+fn tokenize_into<S: Sink>(text: &str, range: std::ops::Range<usize>, out: &mut S) {
     let end = range.end;
     let mut i = range.start;
     let mut st = ScanState { in_quote: false, prev_newline: false, buf: String::new() };
@@ -154,7 +197,7 @@ pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<T
         // After a line break, whether the next one makes a blank line depends on every byte
         // between: the scalar path tracks that until a word comes.
         if !st.prev_newline {
-            let (advance, scalar) = fast_block(text.as_bytes(), i, end, st.in_quote, out);
+            let (advance, scalar) = fast_block(text.as_bytes(), i, end, &mut st.in_quote, out);
             i += advance;
             if !scalar || i >= end {
                 continue;
@@ -171,7 +214,7 @@ struct ScanState {
 }
 
 /// One character or word at `i`, the way every byte was once tokenised; returns where it ends.
-fn scalar_step(text: &str, i: usize, end: usize, st: &mut ScanState, out: &mut Vec<Token>) -> usize {
+fn scalar_step<S: Sink>(text: &str, i: usize, end: usize, st: &mut ScanState, out: &mut S) -> usize {
     let bytes = text.as_bytes();
     let b = bytes[i];
     if b < 0x80 {
@@ -181,10 +224,10 @@ fn scalar_step(text: &str, i: usize, end: usize, st: &mut ScanState, out: &mut V
             st.prev_newline = false;
             if j < bound && bytes[j] >= 0x80 && starts_word_char(text, j) {
                 let we = scan_unicode_word(text, j, end, i + MAX_TOKEN_BYTES);
-                out.push(make_token(&text[i..we], i, we, st.in_quote, &mut st.buf));
+                out.word(&text[i..we], i, we, st.in_quote, &mut st.buf);
                 return we;
             }
-            out.push(ascii_token(hash, i, j, st.in_quote, capital, digit));
+            out.ascii(hash, i, j, st.in_quote, capital, digit);
             return j;
         }
         if b == b'\n' {
@@ -203,7 +246,7 @@ fn scalar_step(text: &str, i: usize, end: usize, st: &mut ScanState, out: &mut V
     let c = text[i..].chars().next().unwrap_or(' ');
     if is_word_char(c) {
         let we = scan_unicode_word(text, i, end, i + MAX_TOKEN_BYTES);
-        out.push(make_token(&text[i..we], i, we, st.in_quote, &mut st.buf));
+        out.word(&text[i..we], i, we, st.in_quote, &mut st.buf);
         st.prev_newline = false;
         return we;
     }
@@ -216,28 +259,47 @@ fn scalar_step(text: &str, i: usize, end: usize, st: &mut ScanState, out: &mut V
     i + c.len_utf8()
 }
 
-/// Up to 64 bytes of text, classified: bit `k` of each mask is byte `k`. Bytes past the range are
-/// zero, which is in no class.
+/// Up to 64 bytes of text, classified: bit `k` of each mask is byte `k`. Bits past the range are
+/// zero, in no class.
 struct Block {
     /// `[0-9A-Za-z_]`.
     word: u64,
     upper: u64,
     digit: u64,
-    /// What the block path leaves to [`scalar_step`]: line breaks, `"` and bytes of non-ASCII
-    /// characters.
+    /// What the word loop stops at: line breaks, `"` and bytes of non-ASCII characters.
     special: u64,
-    /// The bytes with ASCII letters lower-cased, zero-padded for 8-byte loads at any offset.
+    newline: u64,
+    /// ASCII whitespace other than a line break (what may stand between the two breaks of a blank line).
+    space: u64,
+    /// The bytes with ASCII letters lower-cased, with 8 more for 8-byte loads at any offset.
     lower: [u8; 72],
 }
 
 impl Block {
+    /// The `n` (at most 64) bytes at `i`. Read in place when 64 bytes are there, which saves a copy
+    /// for every block but the text's last; bytes past `n` are then masked out of every class.
     #[inline(always)]
-    fn new(bytes: &[u8]) -> Block {
-        let mut raw = [0u8; 64];
-        raw[..bytes.len()].copy_from_slice(bytes);
+    fn new(bytes: &[u8], i: usize, n: usize) -> Block {
+        let mut buf = [0u8; 64];
+        let raw: &[u8; 64] = match bytes.get(i..i + 64) {
+            Some(b) => b.try_into().expect("64 bytes"),
+            None => {
+                buf[..n].copy_from_slice(&bytes[i..i + n]);
+                &buf
+            }
+        };
         let mut lower = [0u8; 72];
-        let (word, upper, digit, special) = classify64(&raw, &mut lower);
-        Block { word, upper, digit, special, lower }
+        let m = classify64(raw, &mut lower);
+        let valid = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+        Block {
+            word: m.word & valid,
+            upper: m.upper & valid,
+            digit: m.digit & valid,
+            special: m.special & valid,
+            newline: m.newline & valid,
+            space: m.space & valid,
+            lower,
+        }
     }
 
     #[inline(always)]
@@ -246,12 +308,22 @@ impl Block {
     }
 }
 
+/// The class masks of 64 bytes.
+struct Masks {
+    word: u64,
+    upper: u64,
+    digit: u64,
+    special: u64,
+    newline: u64,
+    space: u64,
+}
+
 /// Masks of 64 bytes and their lower-cased copy (SSE2, part of every x86-64).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> (u64, u64, u64, u64) {
+fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> Masks {
     use std::arch::x86_64::*;
-    let (mut word, mut upper, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64);
+    let mut m = Masks { word: 0, upper: 0, digit: 0, special: 0, newline: 0, space: 0 };
     // SAFETY: SSE2 is enabled on every x86-64 target; loads and stores are unaligned and within
     // the 64-byte input and the 72-byte output.
     unsafe {
@@ -261,62 +333,89 @@ fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> (u64, u64, u64, u64) {
                 _mm_cmplt_epi8(v, _mm_set1_epi8(hi as i8 + 1)),
             )
         };
+        let eq = |v: __m128i, b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
         for k in 0..4 {
             let v = _mm_loadu_si128(raw.as_ptr().add(16 * k) as *const __m128i);
             // Signed compares: bytes >= 0x80 are negative, so in no ASCII range.
             let up = in_range(v, b'A', b'Z');
             let alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', b'z');
             let dig = in_range(v, b'0', b'9');
-            let w = _mm_or_si128(_mm_or_si128(alpha, dig), _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8)));
-            let sp = _mm_or_si128(
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
-                    _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
-                ),
-                _mm_cmplt_epi8(v, _mm_setzero_si128()),
-            );
+            let w = _mm_or_si128(_mm_or_si128(alpha, dig), eq(v, b'_'));
+            let nl = eq(v, b'\n');
+            let sp = _mm_or_si128(_mm_or_si128(nl, eq(v, b'"')), _mm_cmplt_epi8(v, _mm_setzero_si128()));
+            // ' ', \t, \r and form feed: `u8::is_ascii_whitespace` without the line break.
+            let ws = _mm_or_si128(_mm_or_si128(eq(v, b' '), eq(v, b'\t')), _mm_or_si128(eq(v, b'\r'), eq(v, 0x0c)));
             let low = _mm_or_si128(v, _mm_and_si128(up, _mm_set1_epi8(0x20)));
             _mm_storeu_si128(lower.as_mut_ptr().add(16 * k) as *mut __m128i, low);
             let sh = 16 * k as u32;
-            word |= (_mm_movemask_epi8(w) as u16 as u64) << sh;
-            upper |= (_mm_movemask_epi8(up) as u16 as u64) << sh;
-            digit |= (_mm_movemask_epi8(dig) as u16 as u64) << sh;
-            special |= (_mm_movemask_epi8(sp) as u16 as u64) << sh;
+            let bits = |x: __m128i| (_mm_movemask_epi8(x) as u16 as u64) << sh;
+            m.word |= bits(w);
+            m.upper |= bits(up);
+            m.digit |= bits(dig);
+            m.special |= bits(sp);
+            m.newline |= bits(nl);
+            m.space |= bits(ws);
         }
     }
-    (word, upper, digit, special)
+    m
 }
 
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> (u64, u64, u64, u64) {
-    let (mut word, mut upper, mut digit, mut special) = (0u64, 0u64, 0u64, 0u64);
+fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> Masks {
+    let mut m = Masks { word: 0, upper: 0, digit: 0, special: 0, newline: 0, space: 0 };
     for (k, &b) in raw.iter().enumerate() {
         let bit = 1u64 << k;
-        word |= bit * u64::from(b.is_ascii_alphanumeric() || b == b'_');
-        upper |= bit * u64::from(b.is_ascii_uppercase());
-        digit |= bit * u64::from(b.is_ascii_digit());
-        special |= bit * u64::from(b == b'\n' || b == b'"' || b >= 0x80);
+        m.word |= bit * u64::from(b.is_ascii_alphanumeric() || b == b'_');
+        m.upper |= bit * u64::from(b.is_ascii_uppercase());
+        m.digit |= bit * u64::from(b.is_ascii_digit());
+        m.special |= bit * u64::from(b == b'\n' || b == b'"' || b >= 0x80);
+        m.newline |= bit * u64::from(b == b'\n');
+        m.space |= bit * u64::from(b != b'\n' && b.is_ascii_whitespace());
         lower[k] = b.to_ascii_lowercase();
     }
-    (word, upper, digit, special)
+    m
 }
 
-/// Tokenise the plain ASCII words of the block at `i` (the previous byte ends no word in progress).
-/// Returns how far it got and whether [`scalar_step`] must take the character there (a line break,
-/// quote mark, non-ASCII character, or a word it cannot finish); otherwise the next block starts
-/// there (the end of the block, or a word that crosses it).
+/// Tokenise the plain ASCII words of the block at `i` (the previous byte ends no word in progress,
+/// and is no line break that could start a blank line), tracking the quote state as [`scalar_step`]
+/// does. Returns how far it got and whether [`scalar_step`] must take the character there (a
+/// non-ASCII character, a line break whose line the block cannot see the end of, or a word it
+/// cannot finish); otherwise the next block starts there (the end of the block, or a word that
+/// crosses it).
 #[inline(always)]
-fn fast_block(bytes: &[u8], i: usize, end: usize, in_quote: bool, out: &mut Vec<Token>) -> (usize, bool) {
+fn fast_block<S: Sink>(bytes: &[u8], i: usize, end: usize, in_quote: &mut bool, out: &mut S) -> (usize, bool) {
     let n = (end - i).min(64);
-    let blk = Block::new(&bytes[i..i + n]);
+    let blk = Block::new(bytes, i, n);
     let mut p = 0usize;
     while p < n {
         let rest = u64::MAX << p;
         let s = (blk.word & rest).trailing_zeros() as usize;
         let t = (blk.special & rest).trailing_zeros() as usize;
         if t < s {
-            return (t, true);
+            match bytes[i + t] {
+                b'"' => {
+                    *in_quote = !*in_quote;
+                    p = t + 1;
+                    continue;
+                }
+                b'\n' if t + 1 < n => {
+                    // Whitespace up to the next visible byte: one more line break on the way makes
+                    // a blank line, which ends any open quotation.
+                    let gap = blk.newline | blk.space;
+                    let q = (!gap & (u64::MAX << (t + 1))).trailing_zeros() as usize;
+                    if q >= n || bytes[i + q] >= 0x80 {
+                        // Unseen or non-ASCII (perhaps Unicode whitespace): the reference decides.
+                        return (t, true);
+                    }
+                    if blk.newline & (u64::MAX << (t + 1)) & !(u64::MAX << q) != 0 {
+                        *in_quote = false;
+                    }
+                    p = q;
+                    continue;
+                }
+                _ => return (t, true),
+            }
         }
         if s >= n {
             return (n, false);
@@ -343,7 +442,7 @@ fn fast_block(bytes: &[u8], i: usize, end: usize, in_quote: bool, out: &mut Vec<
         let hash = word_finish(h, e - s);
         let capital = blk.upper & (1 << s) != 0;
         let digit = (blk.digit >> s) & (u64::MAX >> (64 - (e - s))) != 0;
-        out.push(ascii_token(hash, i + s, i + e, in_quote, capital, digit));
+        out.ascii(hash, i + s, i + e, *in_quote, capital, digit);
         p = e;
     }
     (n, false)
@@ -403,16 +502,21 @@ fn token_flags(hash: u64, chars: usize, capital: bool, digit: bool, quote: bool)
 
 /// A token with non-ASCII characters: NFKC, lower case, then hash.
 fn make_token(w: &str, start: usize, end: usize, quote: bool, buf: &mut String) -> Token {
-    buf.clear();
     let capital = w.chars().next().is_some_and(char::is_uppercase);
+    let (hash, digit) = normalized_hash(w, buf);
+    let flags = token_flags(hash, buf.chars().count(), capital, digit, quote);
+    Token { hash, start: start as u32, len: (end - start) as u16, flags }
+}
+
+/// The hash of `w` in NFKC and lower case (left in `buf`), and whether it holds a numeric character.
+fn normalized_hash(w: &str, buf: &mut String) -> (u64, bool) {
+    buf.clear();
     let mut digit = false;
     for c in w.nfkc().flat_map(char::to_lowercase) {
         digit |= c.is_numeric();
         buf.push(c);
     }
-    let hash = hash_word(buf.as_bytes());
-    let flags = token_flags(hash, buf.chars().count(), capital, digit, quote);
-    Token { hash, start: start as u32, len: (end - start) as u16, flags }
+    (hash_word(buf.as_bytes()), digit)
 }
 
 /// The canonical form of a text: its normalised words joined by single spaces. Two texts that differ
@@ -519,12 +623,14 @@ mod tests {
                 let mut raw = [b'x'; 64];
                 raw[pos] = b;
                 let mut lower = [0u8; 72];
-                let (word, upper, digit, special) = classify64(&raw, &mut lower);
+                let m = classify64(&raw, &mut lower);
                 let bit = |m: u64| (m >> pos) & 1 == 1;
-                assert_eq!(bit(word), b.is_ascii_alphanumeric() || b == b'_', "{b:#x}");
-                assert_eq!(bit(upper), b.is_ascii_uppercase(), "{b:#x}");
-                assert_eq!(bit(digit), b.is_ascii_digit(), "{b:#x}");
-                assert_eq!(bit(special), b == b'\n' || b == b'"' || b >= 0x80, "{b:#x}");
+                assert_eq!(bit(m.word), b.is_ascii_alphanumeric() || b == b'_', "{b:#x}");
+                assert_eq!(bit(m.upper), b.is_ascii_uppercase(), "{b:#x}");
+                assert_eq!(bit(m.digit), b.is_ascii_digit(), "{b:#x}");
+                assert_eq!(bit(m.special), b == b'\n' || b == b'"' || b >= 0x80, "{b:#x}");
+                assert_eq!(bit(m.newline), b == b'\n', "{b:#x}");
+                assert_eq!(bit(m.space), b != b'\n' && b.is_ascii_whitespace(), "{b:#x}");
                 assert_eq!(lower[pos], b.to_ascii_lowercase(), "{b:#x}");
             }
         }
@@ -605,18 +711,39 @@ mod tests {
             parts in proptest::collection::vec(prop_oneof![
                 "[a-zA-Z0-9_]{1,12}", "[ ,.;:!?()-]{1,3}", Just("\n".to_string()), Just("\n\n".to_string()),
                 Just("\"".to_string()), Just(" \n \n".to_string()), "[éÉßœ’“”«»]{1,2}", "[a-z]{60,70}",
-                Just("\t".to_string()),
+                Just("\t".to_string()), Just(" \r\n\x0c".to_string()), Just("\n\u{a0}\n".to_string()),
+                Just("\n \u{a0}x".to_string()),
             ], 0..60),
             cut in 0usize..8,
+            // Ranges that end before the text does: the block path reads 64 bytes in place and must
+            // not see past the range.
+            end_cut in 0usize..80,
         ) {
             let text: String = parts.concat();
             let mut start = cut.min(text.len());
             while !text.is_char_boundary(start) {
                 start -= 1;
             }
+            let mut end = text.len() - end_cut.min(text.len() - start);
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
             let mut got = Vec::new();
-            tokenize_range(&text, start..text.len(), &mut got);
-            prop_assert_eq!(got, tokenize_scalar(&text, start..text.len()));
+            tokenize_range(&text, start..end, &mut got);
+            prop_assert_eq!(got, tokenize_scalar(&text, start..end));
+        }
+
+        #[test]
+        fn hashes_only_are_the_tokens_hashes(s in "[ a-zA-Z0-9_.,éÉß\u{ff21}-\u{ff3a}\n\"“”]{0,90}", cut in 0usize..4) {
+            let mut start = cut.min(s.len());
+            while !s.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut toks = Vec::new();
+            tokenize_range(&s, start..s.len(), &mut toks);
+            let mut hashes = Vec::new();
+            token_hashes_range(&s, start..s.len(), &mut hashes);
+            prop_assert_eq!(hashes, toks.iter().map(|t| t.hash).collect::<Vec<_>>());
         }
 
         #[test]
