@@ -40,8 +40,68 @@ fn dequantize(v: &[(Term, u16)]) -> Vec<(Term, f32)> {
 /// What a document is compared by: its whole event vector, and the part two languages can share
 /// (names, numbers, months), normalised on its own.
 struct Vectors {
-    all: Vector,
+    all: Probed,
     names: Vector,
+}
+
+/// A vector (sorted by term) with an open-addressing table of its terms. A document is compared
+/// with up to a hundred others; a merge of two vectors waits at every step on the last comparison,
+/// while probing the larger vector's table with the smaller one's terms makes independent lookups.
+/// The products are summed over the shared terms in ascending term order either way, so the
+/// result is the merge's to the bit.
+struct Probed {
+    v: Vector,
+    /// Index + 1 into `v` (0: empty), a power of two in size, at most half full.
+    slots: Vec<u32>,
+}
+
+impl Probed {
+    fn new(v: Vector) -> Probed {
+        let size = (2 * v.len()).next_power_of_two().max(2);
+        let mut slots = vec![0u32; size];
+        for (k, &(t, _)) in v.iter().enumerate() {
+            let mut i = probe_start(t, size);
+            while slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            slots[i] = k as u32 + 1;
+        }
+        Probed { v, slots }
+    }
+
+    #[inline]
+    fn get(&self, t: Term) -> Option<f32> {
+        let size = self.slots.len();
+        let mut i = probe_start(t, size);
+        loop {
+            let k = self.slots[i];
+            if k == 0 {
+                return None;
+            }
+            let (u, w) = self.v[k as usize - 1];
+            if u == t {
+                return Some(w);
+            }
+            i = (i + 1) & (size - 1);
+        }
+    }
+}
+
+#[inline(always)]
+fn probe_start(t: Term, size: usize) -> usize {
+    ((t as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (size - 1)
+}
+
+/// [`dot`] of two probed vectors.
+fn dot_probed(a: &Probed, b: &Probed) -> f32 {
+    let (small, large) = if a.v.len() <= b.v.len() { (a, b) } else { (b, a) };
+    let mut s = 0.0;
+    for &(t, w) in &small.v {
+        if let Some(x) = large.get(t) {
+            s += w * x;
+        }
+    }
+    s
 }
 
 impl Vectors {
@@ -54,7 +114,7 @@ impl Vectors {
                 x.1 /= norm;
             }
         }
-        Vectors { all, names }
+        Vectors { all: Probed::new(all), names }
     }
 }
 
@@ -65,7 +125,7 @@ fn similarity(p: &StoryParams, a: (&Vectors, &Option<String>), b: (&Vectors, &Op
     if cross(a.1, b.1) {
         (dot(&a.0.names, &b.0.names), p.threshold * p.cross_language)
     } else {
-        (dot(&a.0.all, &b.0.all), p.threshold)
+        (dot_probed(&a.0.all, &b.0.all), p.threshold)
     }
 }
 
@@ -132,21 +192,30 @@ pub(crate) fn story_batch(
             lists.entry(t).or_default().push(i as u32);
         }
     }
+    // Shared posting terms counted in a dense array per worker, reset through the list of the
+    // documents touched: a hash map a document grew and rehashed for every one of them.
     let in_batch: Vec<Vec<usize>> = (0..events.len())
         .into_par_iter()
-        .map(|i| {
-            let mut counts: HashMapH<u32, u32> = HashMapH::default();
-            for t in &events[i].postings {
-                let l = &lists[t];
-                if l.len() > p.max_posting {
-                    continue;
+        .map_init(
+            || (vec![0u32; events.len()], Vec::<u32>::new()),
+            |(counts, touched), i| {
+                for t in &events[i].postings {
+                    let l = &lists[t];
+                    if l.len() > p.max_posting {
+                        continue;
+                    }
+                    for &j in l.iter().filter(|&&j| j as usize > i) {
+                        let c = &mut counts[j as usize];
+                        if *c == 0 {
+                            touched.push(j);
+                        }
+                        *c += 1;
+                    }
                 }
-                for &j in l.iter().filter(|&&j| j as usize > i) {
-                    *counts.entry(j).or_default() += 1;
-                }
-            }
-            pick_candidates(counts, p).into_iter().map(|j| j as usize).collect()
-        })
+                let found = touched.drain(..).map(|j| (j, std::mem::take(&mut counts[j as usize])));
+                pick_candidates(found, p).into_iter().map(|j| j as usize).collect()
+            },
+        )
         .collect();
 
     let mut links: Vec<(DocRef, DocRef, f32)> = in_batch
@@ -212,6 +281,27 @@ pub(crate) fn story_batch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn probed_dot_is_the_merge_dot_to_the_bit(
+            a in proptest::collection::btree_map(any::<u32>(), 0.0f32..1.0, 0..60),
+            b in proptest::collection::btree_map(any::<u32>(), 0.0f32..1.0, 0..60),
+            shared in proptest::collection::vec((any::<u32>(), 0.0f32..1.0, 0.0f32..1.0), 0..30),
+        ) {
+            let (mut a, mut b) = (a, b);
+            for (t, x, y) in shared {
+                a.insert(t, x);
+                b.insert(t, y);
+            }
+            let (va, vb): (Vector, Vector) = (a.into_iter().collect(), b.into_iter().collect());
+            let want = dot(&va, &vb);
+            let (pa, pb) = (Probed::new(va), Probed::new(vb));
+            prop_assert_eq!(dot_probed(&pa, &pb).to_bits(), want.to_bits());
+            prop_assert_eq!(dot_probed(&pb, &pa).to_bits(), want.to_bits());
+        }
+    }
 
     fn doc(terms: &[(Term, u16)], names: &[Term], lang: &str) -> (Vectors, Option<String>) {
         let e = EventDoc { names: EventDoc::name_mask(terms, names), terms: terms.to_vec(), ..Default::default() };
