@@ -92,7 +92,7 @@ impl Shingled {
     pub fn from_tokens(tokens: Vec<Token>, n: usize) -> Shingled {
         let mut shingles = Vec::new();
         token_shingles(&tokens, n, &mut Vec::new(), &mut shingles);
-        let set = ShingleSet::new(&shingles);
+        let set = shingles.iter().copied().collect();
         Shingled { tokens, shingles, set, n }
     }
 }

@@ -44,52 +44,21 @@ struct Vectors {
     names: Vector,
 }
 
-/// A vector (sorted by term) with an open-addressing table of its terms. A document is compared
-/// with up to a hundred others; a merge of two vectors waits at every step on the last comparison,
-/// while probing the larger vector's table with the smaller one's terms makes independent lookups.
-/// The products are summed over the shared terms in ascending term order either way, so the
-/// result is the merge's to the bit.
+/// A vector (sorted by term) with a map of its terms' weights. A document is compared with up to a
+/// hundred others; a merge of two vectors waits at every step on the last comparison, while looking
+/// the smaller vector's terms up in the larger one's map makes independent lookups. The products
+/// are summed over the shared terms in ascending term order either way, so the result is the
+/// merge's to the bit.
 struct Probed {
     v: Vector,
-    /// Index + 1 into `v` (0: empty), a power of two in size, at most half full.
-    slots: Vec<u32>,
+    weights: HashMapH<Term, f32>,
 }
 
 impl Probed {
     fn new(v: Vector) -> Probed {
-        let size = (2 * v.len()).next_power_of_two().max(2);
-        let mut slots = vec![0u32; size];
-        for (k, &(t, _)) in v.iter().enumerate() {
-            let mut i = probe_start(t, size);
-            while slots[i] != 0 {
-                i = (i + 1) & (size - 1);
-            }
-            slots[i] = k as u32 + 1;
-        }
-        Probed { v, slots }
+        let weights = v.iter().copied().collect();
+        Probed { v, weights }
     }
-
-    #[inline]
-    fn get(&self, t: Term) -> Option<f32> {
-        let size = self.slots.len();
-        let mut i = probe_start(t, size);
-        loop {
-            let k = self.slots[i];
-            if k == 0 {
-                return None;
-            }
-            let (u, w) = self.v[k as usize - 1];
-            if u == t {
-                return Some(w);
-            }
-            i = (i + 1) & (size - 1);
-        }
-    }
-}
-
-#[inline(always)]
-fn probe_start(t: Term, size: usize) -> usize {
-    ((t as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize & (size - 1)
 }
 
 /// [`dot`] of two probed vectors.
@@ -97,7 +66,7 @@ fn dot_probed(a: &Probed, b: &Probed) -> f32 {
     let (small, large) = if a.v.len() <= b.v.len() { (a, b) } else { (b, a) };
     let mut s = 0.0;
     for &(t, w) in &small.v {
-        if let Some(x) = large.get(t) {
+        if let Some(&x) = large.weights.get(&t) {
             s += w * x;
         }
     }

@@ -390,6 +390,9 @@ impl std::hash::Hasher for IdentityHasher {
 /// HashMap keyed by hashes.
 pub type HashMapH<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<IdentityHasher>>;
 
+/// HashSet of hashes.
+pub type HashSetH<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<IdentityHasher>>;
+
 /// Shingles that survive rewriting (Stamatatos 2011, extended): each token becomes its own hash when
 /// it is a function word, a name (capitalised) or a number, and one placeholder when it is any other
 /// content word, which is what a spinner or paraphraser swaps for a synonym. Word `n`-grams of that
