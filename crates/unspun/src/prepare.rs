@@ -249,9 +249,9 @@ fn prepare_with(
     tokens.clear();
     hashes.clear();
     // Only the words' hashes, when no enabled signal looks at a token's span or flags (a
-    // near-duplicate-only scan): the tokenizer then skips the flags and writes a third as much.
-    let s = &cfg.signals;
-    let hashes_only = index_keys && !(s.entities || s.skeleton || s.alignment || s.stories);
+    // near-duplicate-only scan): the tokenizer then skips the flags and writes half as much.
+    let sig = &cfg.signals;
+    let hashes_only = index_keys && !(sig.entities || sig.skeleton || sig.alignment || sig.stories);
     for s in spans {
         if hashes_only {
             token_hashes_range(text, s.clone(), hashes);

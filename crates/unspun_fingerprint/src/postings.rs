@@ -2,8 +2,9 @@
 //!
 //! No large hash table: every (key, document) is scattered into buckets by the key's top bits, each
 //! bucket (a few hundred entries, in cache) is grouped by key in a small table, and each key held by
-//! several documents gives its pairs, which a radix sort then brings together. A batch of 20k news documents holds close to a million keys;
-//! the posting-list hash maps this replaces spent most of their time waiting on cache misses.
+//! several documents gives its pairs, which a radix sort then brings together. A batch of 20k news
+//! documents holds close to a million keys; the posting-list hash maps this replaces spent most of
+//! their time waiting on cache misses.
 
 /// A pair of documents `a < b` and how many keys of each kind they share. A key shared counts for
 /// the kind it has in `a`.
@@ -21,7 +22,7 @@ struct Entry {
     kind: u8,
 }
 
-/// Entries a bucket holds on average: small enough to sort in L1.
+/// Entries a bucket holds on average: few enough to group in L1.
 const BUCKET_TARGET: usize = 128;
 
 /// Pairs of documents `0..n` sharing at least one key, in `(a, b)` order.

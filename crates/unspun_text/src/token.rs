@@ -181,9 +181,10 @@ pub fn token_hashes_range(text: &str, range: std::ops::Range<usize>, out: &mut V
 /// unbalanced quote mark cannot mask the rest of a page.
 ///
 /// This is the hottest loop of a scan. Plain ASCII runs go 64 bytes at a time ([`Block`]): the
-/// bytes are classified at once into bit masks, and words are cut, hashed and flagged with bit
-/// operations. Line breaks, quote marks, non-ASCII characters and words that cross a block's end stop
-/// the block; [`scalar_step`], the reference, takes that one character or word.
+/// bytes are classified at once into bit masks, words are cut, hashed and flagged with bit
+/// operations, and quote marks and line breaks update the quote state. Non-ASCII characters, words
+/// that cross a block's end and line breaks whose next visible byte the block cannot see stop the
+/// block; [`scalar_step`], the reference, takes that one character or word.
 pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<Token>) {
     tokenize_into(text, range, out);
 }
@@ -262,15 +263,7 @@ fn scalar_step<S: Sink>(text: &str, i: usize, end: usize, st: &mut ScanState, ou
 /// Up to 64 bytes of text, classified: bit `k` of each mask is byte `k`. Bits past the range are
 /// zero, in no class.
 struct Block {
-    /// `[0-9A-Za-z_]`.
-    word: u64,
-    upper: u64,
-    digit: u64,
-    /// What the word loop stops at: line breaks, `"` and bytes of non-ASCII characters.
-    special: u64,
-    newline: u64,
-    /// ASCII whitespace other than a line break (what may stand between the two breaks of a blank line).
-    space: u64,
+    m: Masks,
     /// The bytes with ASCII letters lower-cased, with 8 more for 8-byte loads at any offset.
     lower: [u8; 72],
 }
@@ -289,17 +282,8 @@ impl Block {
             }
         };
         let mut lower = [0u8; 72];
-        let m = classify64(raw, &mut lower);
         let valid = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
-        Block {
-            word: m.word & valid,
-            upper: m.upper & valid,
-            digit: m.digit & valid,
-            special: m.special & valid,
-            newline: m.newline & valid,
-            space: m.space & valid,
-            lower,
-        }
+        Block { m: classify64(raw, &mut lower).within(valid), lower }
     }
 
     #[inline(always)]
@@ -310,12 +294,30 @@ impl Block {
 
 /// The class masks of 64 bytes.
 struct Masks {
+    /// `[0-9A-Za-z_]`.
     word: u64,
     upper: u64,
     digit: u64,
+    /// What the word loop stops at: line breaks, `"` and bytes of non-ASCII characters.
     special: u64,
     newline: u64,
+    /// ASCII whitespace other than a line break (what may stand between the two breaks of a blank line).
     space: u64,
+}
+
+impl Masks {
+    /// Only the bytes of `valid`.
+    #[inline(always)]
+    fn within(self, valid: u64) -> Masks {
+        Masks {
+            word: self.word & valid,
+            upper: self.upper & valid,
+            digit: self.digit & valid,
+            special: self.special & valid,
+            newline: self.newline & valid,
+            space: self.space & valid,
+        }
+    }
 }
 
 /// Masks of 64 bytes and their lower-cased copy (SSE2, part of every x86-64).
@@ -387,11 +389,12 @@ fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> Masks {
 fn fast_block<S: Sink>(bytes: &[u8], i: usize, end: usize, in_quote: &mut bool, out: &mut S) -> (usize, bool) {
     let n = (end - i).min(64);
     let blk = Block::new(bytes, i, n);
+    let m = &blk.m;
     let mut p = 0usize;
     while p < n {
         let rest = u64::MAX << p;
-        let s = (blk.word & rest).trailing_zeros() as usize;
-        let t = (blk.special & rest).trailing_zeros() as usize;
+        let s = (m.word & rest).trailing_zeros() as usize;
+        let t = (m.special & rest).trailing_zeros() as usize;
         if t < s {
             match bytes[i + t] {
                 b'"' => {
@@ -402,13 +405,13 @@ fn fast_block<S: Sink>(bytes: &[u8], i: usize, end: usize, in_quote: &mut bool, 
                 b'\n' if t + 1 < n => {
                     // Whitespace up to the next visible byte: one more line break on the way makes
                     // a blank line, which ends any open quotation.
-                    let gap = blk.newline | blk.space;
+                    let gap = m.newline | m.space;
                     let q = (!gap & (u64::MAX << (t + 1))).trailing_zeros() as usize;
                     if q >= n || bytes[i + q] >= 0x80 {
                         // Unseen or non-ASCII (perhaps Unicode whitespace): the reference decides.
                         return (t, true);
                     }
-                    if blk.newline & (u64::MAX << (t + 1)) & !(u64::MAX << q) != 0 {
+                    if m.newline & (u64::MAX << (t + 1)) & !(u64::MAX << q) != 0 {
                         *in_quote = false;
                     }
                     p = q;
@@ -420,14 +423,14 @@ fn fast_block<S: Sink>(bytes: &[u8], i: usize, end: usize, in_quote: &mut bool, 
         if s >= n {
             return (n, false);
         }
-        let e = (!blk.word & (u64::MAX << s)).trailing_zeros() as usize;
+        let e = (!m.word & (u64::MAX << s)).trailing_zeros() as usize;
         if e >= 64 && i + 64 < end {
             // The word goes on past the block: the next block starts with it, unless it fills this
             // one (a word over 64 bytes), which the scalar path takes.
             return (s, s == 0);
         }
         let e = e.min(n);
-        if e < n && blk.special & (1 << e) != 0 && bytes[i + e] >= 0x80 {
+        if e < n && m.special & (1 << e) != 0 && bytes[i + e] >= 0x80 {
             // A non-ASCII character may continue the word.
             return (s, true);
         }
@@ -440,8 +443,8 @@ fn fast_block<S: Sink>(bytes: &[u8], i: usize, end: usize, in_quote: &mut bool, 
         // 1..=8 bytes left: shifts stay below 64.
         h = word_step(h, blk.lower8(k) & (u64::MAX >> (64 - 8 * (e - k))));
         let hash = word_finish(h, e - s);
-        let capital = blk.upper & (1 << s) != 0;
-        let digit = (blk.digit >> s) & (u64::MAX >> (64 - (e - s))) != 0;
+        let capital = m.upper & (1 << s) != 0;
+        let digit = (m.digit >> s) & (u64::MAX >> (64 - (e - s))) != 0;
         out.ascii(hash, i + s, i + e, *in_quote, capital, digit);
         p = e;
     }
