@@ -683,7 +683,7 @@ impl Engine {
         let mut nums: Vec<u64> = found.iter().flat_map(|(_, m)| m.keys().copied()).collect();
         nums.sort_unstable();
         nums.dedup();
-        let counts: HashMap<u64, u32> = nums.iter().copied().zip(index.anchor_counts(&nums)?).collect();
+        let counts: unspun_index::NumMap<u32> = nums.iter().copied().zip(index.anchor_counts(&nums)?).collect();
         let min_share = self.min_anchor_share();
         for (i, (_, by_anchor)) in found.iter_mut().enumerate() {
             let mine = live[i].prep.anchors.len();
@@ -698,18 +698,21 @@ impl Engine {
             if by_anchor.len() > MAX_INDEX_CANDIDATES || weak > MAX_WEAK_SHARE_CANDIDATES {
                 // The best by share of anchors (then by number, for determinism); of those below
                 // `CLEAR_ANCHOR_SHARE`, only the first few.
-                let mut ranked: Vec<(u64, (u32, u32))> = by_anchor.drain().collect();
-                ranked.sort_by(|(na, ha), (nb, hb)| {
-                    share(nb, hb).total_cmp(&share(na, ha)).then(hb.1.cmp(&ha.1)).then(na.cmp(nb))
+                // Shares computed once: a common paragraph brings hundreds of documents to rank.
+                let mut ranked: Vec<(f64, u64, (u32, u32))> =
+                    by_anchor.drain().map(|(n, h)| (share(&n, &h), n, h)).collect();
+                // Numbers are distinct: the order is total, as a stable sort's would be.
+                ranked.sort_unstable_by(|(sa, na, ha), (sb, nb, hb)| {
+                    sb.total_cmp(sa).then(hb.1.cmp(&ha.1)).then(na.cmp(nb))
                 });
                 let mut low = 0;
-                ranked.retain(|(n, h)| {
-                    let is_low = h.0 > 0 && share(n, h) < CLEAR_ANCHOR_SHARE;
+                ranked.retain(|(s, _, h)| {
+                    let is_low = h.0 > 0 && *s < CLEAR_ANCHOR_SHARE;
                     low += usize::from(is_low);
                     !is_low || low <= MAX_WEAK_SHARE_CANDIDATES
                 });
                 ranked.truncate(MAX_INDEX_CANDIDATES);
-                by_anchor.extend(ranked);
+                by_anchor.extend(ranked.into_iter().map(|(_, n, h)| (n, h)));
             }
         }
         let mut wanted: HashSet<u64> = HashSet::new();

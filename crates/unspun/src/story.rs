@@ -14,7 +14,7 @@ use unspun_cluster::story::{dot, idf, pick_candidates, weigh, within_window};
 use unspun_cluster::{DateKey, StoryParams};
 use unspun_fingerprint::HashMapH;
 use unspun_fingerprint::{is_pair, posting_terms, Term};
-use unspun_index::{DocRef, EventDoc, Index, IndexError};
+use unspun_index::{DocRef, EventDoc, EventQuery, Index, IndexError};
 
 /// What the story stage adds for a batch: the event records to store and the story links found.
 pub(crate) struct StoryBatch {
@@ -44,29 +44,46 @@ struct Vectors {
     names: Vector,
 }
 
-/// A vector (sorted by term) with a map of its terms' weights. A document is compared with up to a
-/// hundred others; a merge of two vectors waits at every step on the last comparison, while looking
-/// the smaller vector's terms up in the larger one's map makes independent lookups. The products
-/// are summed over the shared terms in ascending term order either way, so the result is the
-/// merge's to the bit.
+/// A vector (sorted by term), with a map of its terms' weights for the documents of the batch. A
+/// document is compared with up to a hundred others; a merge of two vectors waits at every step on
+/// the last comparison, while looking one vector's terms up in the other's map makes independent
+/// lookups. Indexed documents are compared once or twice each and go without a map (building it
+/// cost more than the comparisons): their terms are looked up in the batch document's. The products
+/// are summed over the shared terms in ascending term order whichever side is walked, so the result
+/// is the merge's to the bit.
 struct Probed {
     v: Vector,
-    weights: HashMapH<Term, f32>,
+    weights: Option<HashMapH<Term, f32>>,
 }
 
 impl Probed {
     fn new(v: Vector) -> Probed {
-        let weights = v.iter().copied().collect();
+        let weights = Some(v.iter().copied().collect());
         Probed { v, weights }
+    }
+
+    fn bare(v: Vector) -> Probed {
+        Probed { v, weights: None }
     }
 }
 
-/// [`dot`] of two probed vectors.
+/// [`dot`] of two vectors, one of which at least has its map.
 fn dot_probed(a: &Probed, b: &Probed) -> f32 {
-    let (small, large) = if a.v.len() <= b.v.len() { (a, b) } else { (b, a) };
+    let (walk, weights) = match (&a.weights, &b.weights) {
+        (Some(wa), Some(wb)) => {
+            if a.v.len() <= b.v.len() {
+                (&a.v, wb)
+            } else {
+                (&b.v, wa)
+            }
+        }
+        (None, Some(wb)) => (&a.v, wb),
+        (Some(wa), None) => (&b.v, wa),
+        (None, None) => return dot(&a.v, &b.v),
+    };
     let mut s = 0.0;
-    for &(t, w) in &small.v {
-        if let Some(&x) = large.weights.get(&t) {
+    for &(t, w) in walk {
+        if let Some(&x) = weights.get(&t) {
             s += w * x;
         }
     }
@@ -75,6 +92,15 @@ fn dot_probed(a: &Probed, b: &Probed) -> f32 {
 
 impl Vectors {
     fn of(e: &EventDoc) -> Vectors {
+        Self::with(e, Probed::new)
+    }
+
+    /// An indexed document's vectors: no map (see [`Probed`]).
+    fn stored(e: &EventDoc) -> Vectors {
+        Self::with(e, Probed::bare)
+    }
+
+    fn with(e: &EventDoc, probed: impl FnOnce(Vector) -> Probed) -> Vectors {
         let all = dequantize(&e.terms);
         let mut names: Vector = all.iter().enumerate().filter(|(i, _)| e.is_name(*i)).map(|(_, x)| *x).collect();
         let norm = names.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
@@ -83,7 +109,7 @@ impl Vectors {
                 x.1 /= norm;
             }
         }
-        Vectors { all: Probed::new(all), names }
+        Vectors { all: probed(all), names }
     }
 }
 
@@ -203,7 +229,8 @@ pub(crate) fn story_batch(
         .collect();
 
     if let Some(index) = index {
-        let queries: Vec<&[Term]> = events.iter().map(|e| e.postings.as_slice()).collect();
+        let queries: Vec<EventQuery<'_>> =
+            events.iter().map(|e| EventQuery { terms: &e.postings, day: e.day, window_days: p.window_days }).collect();
         // A few hundred queries at a time, each chunk in its own read transaction on its own core:
         // a query's counts span up to thousands of documents, and only the picked candidates need
         // to outlive it.
@@ -224,7 +251,7 @@ pub(crate) fn story_batch(
             .iter()
             .copied()
             .zip(index.event_docs(&wanted)?)
-            .filter_map(|(k, e)| e.map(|e| (k, (e.day, Vectors::of(&e), e.lang))))
+            .filter_map(|(k, e)| e.map(|e| (k, (e.day, Vectors::stored(&e), e.lang))))
             .map(|(k, (day, v, lang))| (k, (day, lang, v)))
             .collect();
         let found: Vec<(DocRef, DocRef, f32)> = picked
@@ -269,6 +296,10 @@ mod tests {
             let (pa, pb) = (Probed::new(va), Probed::new(vb));
             prop_assert_eq!(dot_probed(&pa, &pb).to_bits(), want.to_bits());
             prop_assert_eq!(dot_probed(&pb, &pa).to_bits(), want.to_bits());
+            // An indexed document's vector has no map: the batch document's is probed.
+            let (ba, bb) = (Probed::bare(pa.v.clone()), Probed::bare(pb.v.clone()));
+            prop_assert_eq!(dot_probed(&ba, &pb).to_bits(), want.to_bits());
+            prop_assert_eq!(dot_probed(&pa, &bb).to_bits(), want.to_bits());
         }
     }
 

@@ -12,7 +12,36 @@ pub type NumMap<V> = HashMap<u64, V, foldhash::fast::FixedState>;
 
 pub(crate) const EVENT_TERMS: TableDefinition<u64, &[u8]> = TableDefinition::new("event_terms");
 pub(crate) const EVENT_DF: TableDefinition<u32, u64> = TableDefinition::new("event_df");
-pub(crate) const EVENT_POSTINGS: MultimapTableDefinition<u32, u64> = MultimapTableDefinition::new("event_postings");
+/// Posting lists by term and week: the key is `term << 32 | week` ([`week_key`]), so a term's weeks
+/// are neighbours in the tree and a dated document reads only the weeks its date window spans. At a
+/// million documents a common name is on tens of thousands of pages, of which a few dozen fall in
+/// one fortnight: lists keyed by the term alone grew with the index, and so did every lookup.
+pub(crate) const EVENT_POSTINGS: MultimapTableDefinition<u64, u64> =
+    MultimapTableDefinition::new("event_postings_by_week");
+
+/// Width of the posting weeks in days. Fixed, not the story window: an index keeps its layout
+/// whatever window a later scan asks for.
+pub const POSTING_WEEK_DAYS: i64 = 7;
+/// The week of undated documents, which every query reads.
+const UNDATED: u32 = u32::MAX;
+
+/// The week number of a day (days since 1970-01-01), kept clear of [`UNDATED`].
+fn week(day: i64) -> u32 {
+    (day.div_euclid(POSTING_WEEK_DAYS) + (1 << 31)).clamp(0, i64::from(UNDATED) - 1) as u32
+}
+
+fn week_key(term: u32, week: u32) -> u64 {
+    u64::from(term) << 32 | u64::from(week)
+}
+
+/// What the story stage asks of the index for one document: its posted terms, and its day with the
+/// window around it (`None`: undated, compared with documents of any date).
+#[derive(Debug, Clone, Copy)]
+pub struct EventQuery<'a> {
+    pub terms: &'a [u32],
+    pub day: Option<i64>,
+    pub window_days: i64,
+}
 /// `documents`: how many documents the frequencies count.
 pub(crate) const EVENT_META: TableDefinition<&str, u64> = TableDefinition::new("event_meta");
 
@@ -70,21 +99,46 @@ impl Index {
         Ok((n, out))
     }
 
-    /// For each query (a document's posting terms), the indexed documents sharing them, with the
-    /// number shared. Posting lists longer than `max_posting` are passed over.
-    pub fn event_candidates(&self, queries: &[&[u32]], max_posting: usize) -> R<Vec<NumMap<u32>>> {
+    /// For each query, the indexed documents sharing its terms, with the number shared. A dated
+    /// query reads the weeks its window spans and the undated documents; an undated one reads every
+    /// week. A term held by more than `max_posting` of the documents read is passed over: within a
+    /// window that is a term of every story (a weekday, a wire's name).
+    pub fn event_candidates(&self, queries: &[EventQuery<'_>], max_posting: usize) -> R<Vec<NumMap<u32>>> {
         let tx = self.db.begin_read().map_err(|e| self.err(e))?;
         let post = tx.open_multimap_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(queries.len());
+        let mut docs: Vec<u64> = Vec::new();
         for q in queries {
             let mut hits: NumMap<u32> = NumMap::default();
-            for &t in q.iter() {
-                let vals = post.get(t).map_err(|e| self.err(e))?;
-                if vals.len() as usize > max_posting {
+            for &t in q.terms {
+                docs.clear();
+                let mut over = false;
+                let mut read = |range: redb::MultimapRange<'_, u64, u64>| -> R<()> {
+                    for row in range {
+                        let (_, vals) = row.map_err(|e| self.err(e))?;
+                        if over || docs.len() + vals.len() as usize > max_posting {
+                            over = true;
+                            return Ok(());
+                        }
+                        for v in vals {
+                            docs.push(v.map_err(|e| self.err(e))?.value());
+                        }
+                    }
+                    Ok(())
+                };
+                match q.day {
+                    Some(day) => {
+                        let (lo, hi) = (week(day - q.window_days), week(day + q.window_days));
+                        read(post.range(week_key(t, lo)..=week_key(t, hi)).map_err(|e| self.err(e))?)?;
+                        read(post.range(week_key(t, UNDATED)..=week_key(t, UNDATED)).map_err(|e| self.err(e))?)?;
+                    }
+                    None => read(post.range(week_key(t, 0)..=week_key(t, UNDATED)).map_err(|e| self.err(e))?)?,
+                }
+                if over {
                     continue;
                 }
-                for v in vals {
-                    *hits.entry(v.map_err(|e| self.err(e))?.value()).or_default() += 1;
+                for &d in &docs {
+                    *hits.entry(d).or_default() += 1;
                 }
             }
             out.push(hits);
@@ -125,6 +179,7 @@ impl Index {
         let mut post = tx.open_multimap_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
         let mut counts: HashMap<u32, u64> = HashMap::new();
         let mut counted = 0;
+        let mut rows: Vec<(u64, u64)> = Vec::new();
         for &(n, ev) in docs {
             let bytes = postcard::to_allocvec(ev).map_err(|e| IndexError::Corrupt {
                 path: self.path.clone(),
@@ -139,9 +194,13 @@ impl Index {
                     *counts.entry(t).or_default() += 1;
                 }
             }
-            for &t in &ev.postings {
-                post.insert(t, n).map_err(|e| self.err(e))?;
-            }
+            let w = ev.day.map_or(UNDATED, week);
+            rows.extend(ev.postings.iter().map(|&t| (week_key(t, w), n)));
+        }
+        // In key order: each posting page is visited once a batch, not once a document.
+        rows.sort_unstable();
+        for (k, n) in rows {
+            post.insert(k, n).map_err(|e| self.err(e))?;
         }
         // One read-modify-write a term per batch rather than per document.
         let mut keys: Vec<(u32, u64)> = counts.into_iter().collect();
@@ -159,7 +218,7 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Batch, DocRecord, EventDoc, Index, NewDoc};
+    use crate::{Batch, DocRecord, EventDoc, EventQuery, Index, NewDoc};
 
     fn doc(id: &str, terms: &[u32], postings: &[u32]) -> NewDoc {
         NewDoc {
@@ -197,16 +256,47 @@ mod tests {
         let (n, df) = ix.event_df(&[1, 2, 3, 4, 5, 9]).unwrap();
         assert_eq!(n, 2);
         assert_eq!(df, vec![1, 2, 2, 1, 0, 0]);
-        let c = ix.event_candidates(&[&[2, 3]], 10).unwrap();
+        let q = |terms: &'static [u32], day| EventQuery { terms, day, window_days: 7 };
+        let c = ix.event_candidates(&[q(&[2, 3], Some(17_000))], 10).unwrap();
         assert_eq!(c[0].get(&0), Some(&1));
         assert_eq!(c[0].get(&1), Some(&2));
         // A posting list over the cap is passed over.
-        let c = ix.event_candidates(&[&[2, 3]], 1).unwrap();
+        let c = ix.event_candidates(&[q(&[2, 3], Some(17_000))], 1).unwrap();
         assert_eq!(c[0].get(&1), Some(&1));
         let docs = ix.event_docs(&[1, 7]).unwrap();
         assert!(!docs[0].as_ref().unwrap().copy);
         assert_eq!(docs[0].as_ref().unwrap().terms, vec![(2, 16), (3, 16), (4, 16)]);
         assert!(docs[1].is_none());
+    }
+
+    #[test]
+    fn a_dated_query_reads_the_weeks_of_its_window_and_the_undated() {
+        let dir = tempfile::tempdir().unwrap();
+        let ix = Index::open(&dir.path().join("i.redb"), "p").unwrap();
+        let dated = |id: &str, day: Option<i64>| {
+            let mut d = doc(id, &[5], &[5]);
+            d.event.as_mut().unwrap().day = day;
+            d
+        };
+        // Numbers 0..=5 in this order; 17_003 and 16_996 sit in the weeks beside 17_000's.
+        let days = [Some(17_000), Some(17_003), Some(16_996), Some(17_020), None, Some(-3)];
+        let docs = ["a", "b", "c", "d", "e", "f"].iter().zip(days).map(|(id, day)| dated(id, day)).collect();
+        ix.write(Batch { docs, links: vec![] }).unwrap();
+        let found = |day: Option<i64>, window_days: i64, cap: usize| {
+            let c = ix.event_candidates(&[EventQuery { terms: &[5], day, window_days }], cap).unwrap();
+            let mut k: Vec<u64> = c[0].keys().copied().collect();
+            k.sort_unstable();
+            k
+        };
+        // Whole weeks are read: the window is a lower bound on what comes back (`within_window` cuts).
+        assert_eq!(found(Some(17_000), 7, 100), vec![0, 1, 2, 4]);
+        assert_eq!(found(Some(17_000), 30, 100), vec![0, 1, 2, 3, 4]);
+        assert_eq!(found(Some(-1), 0, 100), vec![4, 5]);
+        assert_eq!(found(None, 7, 100), vec![0, 1, 2, 3, 4, 5]);
+        // The cap is on the documents read, the window's: a term common elsewhere still counts here.
+        assert_eq!(found(Some(17_020), 1, 2), vec![3, 4]);
+        assert!(found(Some(17_000), 7, 3).is_empty());
+        assert!(found(None, 7, 5).is_empty());
     }
 
     #[test]

@@ -14,5 +14,5 @@ mod events;
 mod store;
 
 pub use error::IndexError;
-pub use events::{EventDoc, NumMap};
+pub use events::{EventDoc, EventQuery, NumMap, POSTING_WEEK_DAYS};
 pub use store::{Batch, DocRecord, DocRef, Index, IndexStats, LinkRecord, NewDoc, NewLink, FORMAT_VERSION};

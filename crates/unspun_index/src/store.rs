@@ -3,12 +3,12 @@ use redb::{
     Database, MultimapTableDefinition, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever a table's layout or a record's encoding changes, or the keys stored in it (band
 /// keys, anchors) are derived differently. 5: words hashed by `unspun_text::hash_word`.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
@@ -165,7 +165,7 @@ type R<T> = Result<T, IndexError>;
 
 /// Candidates of one query: documents sharing a band key, and documents by (shared anchors, shared
 /// weak anchors).
-pub type Candidates = (Vec<u64>, HashMap<u64, (u32, u32)>);
+pub type Candidates = (Vec<u64>, crate::NumMap<(u32, u32)>);
 /// A candidate query: band keys, anchors, weak anchors.
 pub type Query<'a> = (&'a [u64], &'a [u64], &'a [u64]);
 /// A stored link: (lower number, higher number) and its record.
@@ -283,13 +283,13 @@ impl Index {
         let anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(queries.len());
         for (bk, an, weak) in queries {
-            let mut by_band = HashSet::new();
+            let mut b: Vec<u64> = Vec::new();
             for k in bk.iter() {
                 for v in bands.get(fold(*k)).map_err(|e| self.err(e))?.take(max_posting) {
-                    by_band.insert(u64::from(v.map_err(|e| self.err(e))?.value()));
+                    b.push(u64::from(v.map_err(|e| self.err(e))?.value()));
                 }
             }
-            let mut by_anchor: HashMap<u64, (u32, u32)> = HashMap::new();
+            let mut by_anchor: crate::NumMap<(u32, u32)> = crate::NumMap::default();
             for (k, weak) in an.iter().map(|k| (k, false)).chain(weak.iter().map(|k| (k, true))) {
                 let vals = anchors.get(fold(*k)).map_err(|e| self.err(e))?;
                 if vals.len() as usize > max_posting {
@@ -304,8 +304,8 @@ impl Index {
                     }
                 }
             }
-            let mut b: Vec<u64> = by_band.into_iter().collect();
             b.sort_unstable();
+            b.dedup();
             out.push((b, by_anchor));
         }
         Ok(out)
