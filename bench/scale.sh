@@ -68,14 +68,14 @@ run() {
 
 scan_size() {
   local n="$1" t="$2" name="scan_$1_t$2" idx="$WORK/idx_$1_t$2.redb"
-  rm -rf "$WORK/$name" "$idx"
+  rm -rf "$WORK/$name" "$idx" "$idx.postings"
   echo "scan $n on $t thread(s) ..." >&2
   run "$name" "$t" -- scan "$SCALE_DIR/s$n.jsonl" --out "$WORK/$name" --index "$idx" --json -q
   "$UNSPUN" index check --index "$idx" >"$WORK/$name.check.json"
   "$UNSPUN" index compact --index "$idx" >"$WORK/$name.compact.json"
   python3 "$SHARED/eval/score.py" --labels "$SCALE_DIR/s$n.labels.jsonl" --out "$WORK/$name" --json \
     >"$WORK/$name.score.json" 2>"$WORK/$name.score.err" || true
-  rm -f "$idx"
+  rm -rf "$idx" "$idx.postings"
 }
 
 for n in $SIZES; do
@@ -92,17 +92,17 @@ if [ -n "$INCR_SIZE" ]; then
   tail -n +"$((head_n + 1))" "$f" >"$WORK/incr_tail.jsonl"
   # Every tenth of the last 10k, up to LOOKUPS, so copies and unique documents are both looked up.
   awk -v m="$LOOKUPS" 'NR % 10 == 1 && c < m { print; c++ }' "$WORK/incr_tail.jsonl" >"$WORK/incr_queries.jsonl"
-  idx="$WORK/idx_incr.redb"; rm -rf "$idx" "$WORK"/incr_{base,add}
+  idx="$WORK/idx_incr.redb"; rm -rf "$idx" "$idx.postings" "$WORK"/incr_{base,add}
   echo "incremental at $INCR_SIZE: index the first $head_n ..." >&2
   run incr_base 2 -- scan "$WORK/incr_head.jsonl" --out "$WORK/incr_base" --index "$idx" --json -q
   echo "lookups ..." >&2
   run incr_lookup 2 -- match --index "$idx" --queries "$WORK/incr_queries.jsonl" --latency
   run incr_lookup_1t 1 -- match --index "$idx" --queries "$WORK/incr_queries.jsonl" --latency
   echo "add the last 10k ..." >&2
-  stat -c %s "$idx" >"$WORK/incr_base.idxsize"
+  du -cb "$idx" "$idx.postings" | tail -1 | cut -f1 >"$WORK/incr_base.idxsize"
   run incr_add 2 -- scan "$WORK/incr_tail.jsonl" --out "$WORK/incr_add" --index "$idx" --json -q
-  stat -c %s "$idx" >"$WORK/incr_add.idxsize"
-  rm -f "$idx" "$WORK/incr_head.jsonl" "$WORK/incr_tail.jsonl"
+  du -cb "$idx" "$idx.postings" | tail -1 | cut -f1 >"$WORK/incr_add.idxsize"
+  rm -rf "$idx" "$idx.postings" "$WORK/incr_head.jsonl" "$WORK/incr_tail.jsonl"
 fi
 
 for n in $SIDE_SIZES; do

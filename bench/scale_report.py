@@ -40,13 +40,14 @@ def scan_row(r):
            "mb_s_per_core": round(mb / r["cpu_s"], 2), "peak_rss_mb": r["peak_rss_mb"],
            "rss_bytes_per_doc": round(r["peak_rss_mb"] * 1048576 / docs), "load1": r["load1"],
            "candidates": s["candidates"], "pairs": s["pairs"]}
-    stages = ["read", "line_stats", "prepare", "candidates", "verify", "index_write", "report"]
+    stages = ["read", "line_stats", "prepare", "candidates", "verify", "stories", "index_write", "report"]
     row["stages"] = {st: {"wall_s": round(t.get(st + "_s", 0), 2), "cpu_s": round(t.get(st + "_cpu_s", 0), 2),
                           "mb_s_per_core": round(mb / t[st + "_cpu_s"], 1) if t.get(st + "_cpu_s") else None}
                      for st in stages}
     c = r.get("check")
     if c:
-        row["index_bytes_per_doc"] = round(c["file_bytes"] / c["documents"])
+        # The redb file and, from index format 7, the posting run files beside it.
+        row["index_bytes_per_doc"] = round((c["file_bytes"] + c.get("postings_bytes", 0)) / c["documents"])
         row["index_tables_bytes_per_doc"] = {k: round((v["stored"] + v["metadata"] + v["fragmented"]) / c["documents"])
                                              for k, v in c.get("tables", {}).items()}
     if r.get("compact"):

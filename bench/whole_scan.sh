@@ -43,7 +43,7 @@ for mode in $MODES; do
       name="$mode.t$t.$k"
       out="$WORK/out-$name"
       idx="$WORK/index-$mode-t$t.redb"
-      rm -rf "$out" "$idx"
+      rm -rf "$out" "$idx" "$idx.postings"
       if [ "$mode" = index ]; then where=(--index "$idx"); else where=(--no-index); fi
       echo "unspun scan $(basename "$INPUT") $mode, $t thread(s) ($k/$RUNS) ..." >&2
       cut -d' ' -f1-3 /proc/loadavg >"$WORK/$name.load"
@@ -53,9 +53,9 @@ for mode in $MODES; do
         "$UNSPUN" scan "$INPUT" --out "$out" "${where[@]}" --json -q $EXTRA >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
       cut -d' ' -f1-3 /proc/loadavg >>"$WORK/$name.load"
       echo "$rc" >"$WORK/$name.rc"
-      if [ -f "$idx" ]; then stat -c %s "$idx" >"$WORK/$name.idxsize"; fi
+      if [ -f "$idx" ]; then du -cb "$idx" "$idx.postings" | tail -1 | cut -f1 >"$WORK/$name.idxsize"; fi
       [ "$rc" = 0 ] || { echo "  failed (exit $rc):" >&2; tail -n 5 "$WORK/$name.err" >&2; }
-      rm -rf "$idx"
+      rm -rf "$idx" "$idx.postings"
     done
   done
 done

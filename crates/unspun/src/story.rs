@@ -53,12 +53,34 @@ struct Vectors {
 /// is the merge's to the bit.
 struct Probed {
     v: Vector,
-    weights: Option<HashMapH<Term, f32>>,
+    weights: Option<Weights>,
+}
+
+/// A batch document's term weights, behind a 4096-bit filter of its terms: most terms of a compared
+/// document are not in it (two reports of one event share a fraction of their terms), and a bit test
+/// is cheaper than a failed lookup in the map.
+struct Weights {
+    map: HashMapH<Term, f32>,
+    filter: Box<[u64; 64]>,
+}
+
+impl Weights {
+    fn get(&self, t: Term) -> Option<f32> {
+        // Terms are hashes: their low bits are as good as any.
+        if self.filter[(t as usize >> 6) & 63] & (1 << (t & 63)) == 0 {
+            return None;
+        }
+        self.map.get(&t).copied()
+    }
 }
 
 impl Probed {
     fn new(v: Vector) -> Probed {
-        let weights = Some(v.iter().copied().collect());
+        let mut filter = Box::new([0u64; 64]);
+        for &(t, _) in &v {
+            filter[(t as usize >> 6) & 63] |= 1 << (t & 63);
+        }
+        let weights = Some(Weights { map: v.iter().copied().collect(), filter });
         Probed { v, weights }
     }
 
@@ -83,7 +105,7 @@ fn dot_probed(a: &Probed, b: &Probed) -> f32 {
     };
     let mut s = 0.0;
     for &(t, w) in walk {
-        if let Some(&x) = weights.get(&t) {
+        if let Some(x) = weights.get(t) {
             s += w * x;
         }
     }

@@ -846,11 +846,11 @@ fn index_cmd(cmd: IndexCmd) -> Result<()> {
             if !p.exists() {
                 bail!("no index at {}", p.display());
             }
-            let before = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            let before = unspun::index::Index::disk_bytes(&p);
             let mut idx = unspun::index::Index::open(&p, &Config::default().index_params())?;
             idx.compact()?;
             drop(idx);
-            let after = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            let after = unspun::index::Index::disk_bytes(&p);
             println!("{}", serde_json::json!({"bytes_before": before, "bytes_after": after}));
             Ok(())
         }

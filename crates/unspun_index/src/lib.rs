@@ -11,6 +11,7 @@
 
 mod error;
 mod events;
+mod runs;
 mod store;
 
 pub use error::IndexError;

@@ -1,4 +1,5 @@
 use crate::error::IndexError;
+use crate::runs::{doc_of, Manifest, Runs};
 use redb::{
     Database, MultimapTableDefinition, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
 };
@@ -7,17 +8,22 @@ use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 /// Bumped whenever a table's layout or a record's encoding changes, or the keys stored in it (band
-/// keys, anchors) are derived differently. 5: words hashed by `unspun_text::hash_word`.
-pub const FORMAT_VERSION: u32 = 6;
+/// keys, anchors) are derived differently. 5: words hashed by `unspun_text::hash_word`. 6: story
+/// postings by week. 7: band and anchor postings in sorted run files beside the file (`runs.rs`).
+pub const FORMAT_VERSION: u32 = 7;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
 const DOCS: TableDefinition<u64, &[u8]> = TableDefinition::new("docs");
-/// Postings: a 32-bit fold of the band key or anchor -> 32-bit document numbers. Folding costs a
-/// spurious candidate now and then (verification rejects it) and halves the bytes of the largest
-/// tables. Signatures are not stored: candidate search needs only the band keys.
-const BANDS: MultimapTableDefinition<u32, u32> = MultimapTableDefinition::new("lsh_bands");
-const ANCHORS: MultimapTableDefinition<u32, u32> = MultimapTableDefinition::new("anchors");
+/// Postings (in `runs.rs`, not in the B-tree): a 32-bit fold of the band key or anchor -> 32-bit
+/// document numbers. Folding costs a spurious candidate now and then (verification rejects it) and
+/// halves the bytes of the largest lists. Signatures are not stored: candidate search needs only the
+/// band keys. These are the stores' numbers in the run manifest.
+const BANDS: usize = 0;
+const ANCHORS: usize = 1;
+const POSTING_STORES: usize = 2;
+/// The run manifest's key in `META`.
+const RUNS_KEY: &str = "posting_runs";
 
 /// The posting key of a band key or anchor.
 fn fold(k: u64) -> u32 {
@@ -132,7 +138,10 @@ pub struct Batch {
 pub struct IndexStats {
     pub documents: u64,
     pub links: u64,
+    /// The redb file.
     pub file_bytes: u64,
+    /// The posting run files beside it.
+    pub postings_bytes: u64,
     pub format_version: u32,
     /// Bytes per table: (stored, metadata and fragmented), from redb's own accounting.
     pub tables: std::collections::BTreeMap<String, TableBytes>,
@@ -159,6 +168,8 @@ pub struct Index {
     /// Every document's strong-anchor count, by number: loaded on first use (4 bytes a document),
     /// extended by each write.
     counts: std::sync::RwLock<Option<Vec<u32>>>,
+    /// The band and anchor posting lists.
+    runs: std::sync::RwLock<Runs>,
 }
 
 type R<T> = Result<T, IndexError>;
@@ -180,9 +191,24 @@ impl Index {
                 .map_err(|e| IndexError::Db { path: path.to_path_buf(), source: Box::new(redb::Error::Io(e)) })?;
         }
         let db = Database::builder().set_cache_size(CACHE_BYTES).create(path).map_err(|e| db_err(path, e))?;
-        let idx = Index { db, path: path.to_path_buf(), counts: Default::default() };
-        idx.init(params)?;
+        let mut idx = Index {
+            db,
+            path: path.to_path_buf(),
+            counts: Default::default(),
+            // Opened once the manifest is read: opening deletes the files it does not name.
+            runs: std::sync::RwLock::new(Runs::unopened()),
+        };
+        let manifest = idx.init(params)?;
+        idx.runs = std::sync::RwLock::new(Runs::open(path, manifest, POSTING_STORES)?);
         Ok(idx)
+    }
+
+    /// Bytes on disk of the index at `path`: its file and the posting runs beside it.
+    pub fn disk_bytes(path: &Path) -> u64 {
+        let runs = std::fs::read_dir(Runs::dir_of(path))
+            .map(|d| d.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0);
+        std::fs::metadata(path).map_or(0, |m| m.len()) + runs
     }
 
     pub fn path(&self) -> &Path {
@@ -193,8 +219,10 @@ impl Index {
         db_err(&self.path, e)
     }
 
-    fn init(&self, params: &str) -> R<()> {
+    /// Check or set the format and parameters; the run manifest, if any.
+    fn init(&self, params: &str) -> R<Option<Manifest>> {
         let tx = self.db.begin_write().map_err(|e| self.err(e))?;
+        let manifest;
         {
             let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
             let version = meta.get("format_version").map_err(|e| self.err(e))?.map(|v| v.value().to_vec());
@@ -221,17 +249,40 @@ impl Index {
                     }
                 }
             }
+            manifest = match meta.get(RUNS_KEY).map_err(|e| self.err(e))? {
+                Some(v) => Some(postcard::from_bytes::<Manifest>(v.value()).map_err(|e| IndexError::Corrupt {
+                    path: self.path.clone(),
+                    what: "posting run manifest".into(),
+                    detail: e.to_string(),
+                })?),
+                None => None,
+            };
             // Create every table so readers never meet a missing one.
             tx.open_table(IDS).map_err(|e| self.err(e))?;
             tx.open_table(DOCS).map_err(|e| self.err(e))?;
-            tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
-            tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
             tx.open_table(LINKS).map_err(|e| self.err(e))?;
             tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
             tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
             self.create_event_tables(&tx)?;
         }
-        tx.commit().map_err(|e| self.err(e))
+        tx.commit().map_err(|e| self.err(e))?;
+        Ok(manifest)
+    }
+
+    fn runs(&self) -> R<std::sync::RwLockReadGuard<'_, Runs>> {
+        self.runs.read().map_err(|_| IndexError::Corrupt {
+            path: self.path.clone(),
+            what: "posting runs".into(),
+            detail: "a writer panicked".into(),
+        })
+    }
+
+    fn runs_mut(&self) -> R<std::sync::RwLockWriteGuard<'_, Runs>> {
+        self.runs.write().map_err(|_| IndexError::Corrupt {
+            path: self.path.clone(),
+            what: "posting runs".into(),
+            detail: "a writer panicked".into(),
+        })
     }
 
     /// Document number and content hash of an indexed id.
@@ -278,25 +329,22 @@ impl Index {
     /// Posting lists longer than `max_posting` are passed over: an anchor on that many
     /// pages is page furniture or a stock phrase, not evidence of copying.
     pub fn candidates(&self, queries: &[Query<'_>], max_posting: usize) -> R<Vec<Candidates>> {
-        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
-        let bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
-        let anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
+        let runs = self.runs()?;
         let mut out = Vec::with_capacity(queries.len());
         for (bk, an, weak) in queries {
             let mut b: Vec<u64> = Vec::new();
             for k in bk.iter() {
-                for v in bands.get(fold(*k)).map_err(|e| self.err(e))?.take(max_posting) {
-                    b.push(u64::from(v.map_err(|e| self.err(e))?.value()));
-                }
+                let (base, delta) = runs.lists(BANDS, fold(*k));
+                b.extend(base.iter().chain(delta).take(max_posting).map(|&e| u64::from(doc_of(e))));
             }
             let mut by_anchor: crate::NumMap<(u32, u32)> = crate::NumMap::default();
             for (k, weak) in an.iter().map(|k| (k, false)).chain(weak.iter().map(|k| (k, true))) {
-                let vals = anchors.get(fold(*k)).map_err(|e| self.err(e))?;
-                if vals.len() as usize > max_posting {
+                let (base, delta) = runs.lists(ANCHORS, fold(*k));
+                if base.len() + delta.len() > max_posting {
                     continue;
                 }
-                for v in vals {
-                    let e = by_anchor.entry(u64::from(v.map_err(|e| self.err(e))?.value())).or_default();
+                for &v in base.iter().chain(delta) {
+                    let e = by_anchor.entry(u64::from(doc_of(v))).or_default();
                     if weak {
                         e.1 += 1;
                     } else {
@@ -345,6 +393,7 @@ impl Index {
         // Bulk loads touch many pages; a larger cache for the transaction is set by redb defaults.
         tx.set_quick_repair(true);
         let nums: (Vec<u64>, Vec<(u64, u32)>);
+        let staged;
         {
             let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
             let mut next = meta
@@ -354,16 +403,14 @@ impl Index {
                 .unwrap_or(0);
             let mut ids = tx.open_table(IDS).map_err(|e| self.err(e))?;
             let mut docs = tx.open_table(DOCS).map_err(|e| self.err(e))?;
-            let mut bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
-            let mut anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
             let mut links = tx.open_table(LINKS).map_err(|e| self.err(e))?;
             let mut counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
             let mut neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
             let mut assigned = Vec::with_capacity(batch.docs.len());
             let mut events = Vec::new();
-            let mut band_rows: Vec<(u32, u32)> = Vec::new();
+            let mut band_rows: Vec<u64> = Vec::new();
             let mut new_counts: Vec<(u64, u32)> = Vec::new();
-            let mut anchor_rows: Vec<(u32, u32)> = Vec::new();
+            let mut anchor_rows: Vec<u64> = Vec::new();
             for d in &batch.docs {
                 if let Some(existing) = ids.get(d.record.id.as_str()).map_err(|e| self.err(e))? {
                     // Idempotent: a document already indexed keeps its number and postings.
@@ -382,25 +429,28 @@ impl Index {
                 let n32 = u32::try_from(n).map_err(|_| IndexError::Full { path: self.path.clone() })?;
                 counts.insert(n, d.strong_anchors).map_err(|e| self.err(e))?;
                 new_counts.push((n, d.strong_anchors));
-                band_rows.extend(d.band_keys.iter().map(|&k| (fold(k), n32)));
-                anchor_rows.extend(d.anchors.iter().map(|&k| (fold(k), n32)));
+                band_rows.extend(d.band_keys.iter().map(|&k| crate::runs::entry(fold(k), n32)));
+                anchor_rows.extend(d.anchors.iter().map(|&k| crate::runs::entry(fold(k), n32)));
                 if let Some(ev) = &d.event {
                     events.push((n, ev));
                 }
                 assigned.push(n);
             }
             self.write_events(&tx, &events)?;
-            // In key order: each posting page is visited once a batch, not once a document.
-            band_rows.sort_unstable();
-            band_rows.dedup();
-            for (k, n) in band_rows {
-                bands.insert(k, n).map_err(|e| self.err(e))?;
+            // The batch's postings as one sorted run a store, written (and synced) now; the
+            // manifest naming them commits with the rest of the batch.
+            for rows in [&mut band_rows, &mut anchor_rows] {
+                rows.sort_unstable();
+                rows.dedup();
             }
-            anchor_rows.sort_unstable();
-            anchor_rows.dedup();
-            for (k, n) in anchor_rows {
-                anchors.insert(k, n).map_err(|e| self.err(e))?;
-            }
+            let change = self.runs()?.stage(&self.path, vec![band_rows, anchor_rows])?;
+            let manifest = postcard::to_allocvec(change.manifest()).map_err(|e| IndexError::Corrupt {
+                path: self.path.clone(),
+                what: "posting run manifest".into(),
+                detail: e.to_string(),
+            })?;
+            meta.insert(RUNS_KEY, manifest.as_slice()).map_err(|e| self.err(e))?;
+            staged = change;
             let resolve = |r: DocRef| match r {
                 DocRef::Indexed(n) => n,
                 DocRef::New(i) => assigned[i],
@@ -436,6 +486,7 @@ impl Index {
             nums = (assigned, new_counts);
         }
         tx.commit().map_err(|e| self.err(e))?;
+        self.runs_mut()?.apply(&self.path, staged)?;
         let (nums, new_counts) = nums;
         if let Ok(mut guard) = self.counts.write() {
             if let Some(c) = guard.as_mut() {
@@ -539,16 +590,24 @@ impl Index {
         stat!("links", links);
         let counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
         stat!("anchor_counts", counts);
-        let bands = tx.open_multimap_table(BANDS).map_err(|e| self.err(e))?;
-        stat!("lsh_bands", bands);
-        let anchors = tx.open_multimap_table(ANCHORS).map_err(|e| self.err(e))?;
-        stat!("anchors", anchors);
+        let mut postings_bytes = 0;
+        for (name, (entries, bytes, ok)) in ["lsh_bands", "anchors"].iter().zip(self.runs()?.stats()) {
+            if !ok {
+                return Err(corrupt(format!("postings of {name}"), "a run file fails its checksum or order"));
+            }
+            postings_bytes += bytes;
+            tables.insert(
+                name.to_string(),
+                TableBytes { entries, stored: entries * 8, metadata: bytes - entries * 8, fragmented: 0 },
+            );
+        }
         let neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
         stat!("neighbours", neigh);
         Ok(IndexStats {
             documents: n_docs,
             links: links.len().map_err(|e| self.err(e))?,
             file_bytes: std::fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0),
+            postings_bytes,
             format_version: FORMAT_VERSION,
             tables,
         })
@@ -572,6 +631,20 @@ impl Index {
     /// Rewrite the file without its free pages (copy-on-write leaves them behind batch after batch).
     /// Returns whether anything was reclaimed.
     pub fn compact(&mut self) -> R<bool> {
+        // The posting runs merged into one base each: lookups read one level.
+        let change = self.runs()?.stage_full_merge(&self.path)?;
+        let manifest = postcard::to_allocvec(change.manifest()).map_err(|e| IndexError::Corrupt {
+            path: self.path.clone(),
+            what: "posting run manifest".into(),
+            detail: e.to_string(),
+        })?;
+        let tx = self.db.begin_write().map_err(|e| self.err(e))?;
+        {
+            let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
+            meta.insert(RUNS_KEY, manifest.as_slice()).map_err(|e| self.err(e))?;
+        }
+        tx.commit().map_err(|e| self.err(e))?;
+        self.runs_mut()?.apply(&self.path, change)?;
         self.db.compact().map_err(|e| self.err(e))
     }
 

@@ -1,0 +1,588 @@
+//! Posting lists kept out of the B-tree: each list is a sorted array of `key << 32 | document`
+//! entries, in one large *base* run (an immutable file, memory-mapped) plus a small *delta* (the
+//! batches written since the base, one file each, merged in memory into one sorted array).
+//!
+//! Why not redb multimap tables: a batch's postings (about 200 a document) land on keys spread over the
+//! whole key space, so each batch inserted one B-tree entry per posting and copied most of the tree's
+//! leaves (copy-on-write); at 100k documents that was a fifth of the scan, growing with the index. Here
+//! a batch appends one sorted file, and when the delta reaches a quarter of the base the two are merged
+//! into a new base in one sequential pass: each posting is rewritten a handful of times over the life
+//! of the index (a log-structured merge with two levels). A lookup is a binary search in each level.
+//!
+//! Durability: run files are written and synced before the redb transaction that names them in the
+//! manifest commits; files no manifest names (a write killed before its commit, a base replaced by a
+//! merge) are deleted when the index is opened. The manifest is the commit point, as for every other
+//! table.
+use crate::error::IndexError;
+use memmap2::Mmap;
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"UNSPRUN1";
+/// Header: magic, entry count, fence count.
+const HEADER: usize = 24;
+/// Entries between two fences: a lookup reads one or two pages of the file after a binary search
+/// among the fences, which are held in memory.
+const FENCE: usize = 512;
+/// The delta is merged into the base when it reaches `1 / MERGE_RATIO` of it (or `min_merge`
+/// entries, whichever is more): each posting is then rewritten about `MERGE_RATIO + 1` times in all.
+const MERGE_RATIO: usize = 4;
+/// Below this many delta entries no merge: small indexes keep their batches as they are.
+const MIN_MERGE: usize = 1 << 21;
+
+pub(crate) fn key_of(e: u64) -> u32 {
+    (e >> 32) as u32
+}
+
+pub(crate) fn doc_of(e: u64) -> u32 {
+    e as u32
+}
+
+pub(crate) fn entry(key: u32, doc: u32) -> u64 {
+    u64::from(key) << 32 | u64::from(doc)
+}
+
+/// Which files make up each posting store: the manifest, stored in the index's metadata.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Manifest {
+    pub next_file: u64,
+    pub stores: Vec<StoreFiles>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct StoreFiles {
+    pub base: Option<u64>,
+    pub deltas: Vec<u64>,
+}
+
+/// An immutable sorted run, memory-mapped.
+struct Run {
+    map: Mmap,
+    n: usize,
+    /// Key of every `FENCE`-th entry.
+    fences: Vec<u32>,
+}
+
+impl Run {
+    fn open(path: &Path) -> Result<Run, String> {
+        let file = File::open(path).map_err(|e| e.to_string())?;
+        // SAFETY: run files are written once, synced, and never modified afterwards; only this
+        // index (which redb's lock keeps to one process) deletes them, and only once no manifest
+        // names them. A file truncated by another program would fault here, as for any mapping.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| e.to_string())?;
+        if map.len() < HEADER + 8 || &map[..8] != MAGIC {
+            return Err("not a posting run (bad magic)".into());
+        }
+        let word = |at: usize| u64::from_le_bytes(map[at..at + 8].try_into().expect("8 bytes"));
+        let (n, nf) = (word(8) as usize, word(16) as usize);
+        let want = n
+            .checked_mul(8)
+            .and_then(|e| nf.checked_mul(4).map(|f| HEADER + e + f.next_multiple_of(8) + 8))
+            .ok_or("entry count overflows")?;
+        if map.len() != want || nf != n.div_ceil(FENCE) {
+            return Err(format!("length {} does not match {n} entries and {nf} fences", map.len()));
+        }
+        let at = HEADER + n * 8;
+        let fences =
+            map[at..at + nf * 4].chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4"))).collect();
+        let run = Run { map, n, fences };
+        // The mapping is page-aligned and the header 8-byte long: the entries are aligned.
+        if run.try_entries().is_none() {
+            return Err("misaligned entries".into());
+        }
+        Ok(run)
+    }
+
+    fn try_entries(&self) -> Option<&[u64]> {
+        let bytes = &self.map[HEADER..HEADER + self.n * 8];
+        // SAFETY: any 8 bytes are a valid u64; `align_to` only yields the aligned middle.
+        let (pre, mid, post) = unsafe { bytes.align_to::<u64>() };
+        (pre.is_empty() && post.is_empty() && cfg!(target_endian = "little")).then_some(mid)
+    }
+
+    fn entries(&self) -> &[u64] {
+        self.try_entries().unwrap_or(&[])
+    }
+
+    /// The entries of `key`.
+    fn range(&self, key: u32) -> &[u64] {
+        let lo = self.fences.partition_point(|&k| k < key).saturating_sub(1) * FENCE;
+        let hi = (self.fences.partition_point(|&k| k <= key) * FENCE).min(self.n);
+        range_of(&self.entries()[lo..hi.max(lo)], key)
+    }
+
+    fn checksum_ok(&self) -> bool {
+        let body = &self.map[HEADER..self.map.len() - 8];
+        let stored = u64::from_le_bytes(self.map[self.map.len() - 8..].try_into().expect("8 bytes"));
+        xxhash_rust::xxh3::xxh3_64(body) == stored && self.entries().windows(2).all(|w| w[0] < w[1])
+    }
+}
+
+fn range_of(sorted: &[u64], key: u32) -> &[u64] {
+    let a = sorted.partition_point(|&e| key_of(e) < key);
+    let b = a + sorted[a..].partition_point(|&e| key_of(e) <= key);
+    &sorted[a..b]
+}
+
+/// Write a run of sorted, distinct entries; synced before returning.
+fn write_run(path: &Path, entries: impl ExactSizeIterator<Item = u64>) -> std::io::Result<()> {
+    let n = entries.len();
+    let nf = n.div_ceil(FENCE);
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    w.write_all(MAGIC)?;
+    w.write_all(&(n as u64).to_le_bytes())?;
+    w.write_all(&(nf as u64).to_le_bytes())?;
+    let mut fences = Vec::with_capacity(nf);
+    let mut buf = Vec::with_capacity(8 * 4096);
+    let mut count = 0;
+    for (i, e) in entries.enumerate() {
+        if i % FENCE == 0 {
+            fences.push(key_of(e));
+        }
+        buf.extend_from_slice(&e.to_le_bytes());
+        if buf.len() >= 8 * 4096 {
+            h.update(&buf);
+            w.write_all(&buf)?;
+            buf.clear();
+        }
+        count += 1;
+    }
+    debug_assert_eq!(count, n);
+    for f in fences {
+        buf.extend_from_slice(&f.to_le_bytes());
+    }
+    buf.resize(buf.len().next_multiple_of(8), 0);
+    h.update(&buf);
+    w.write_all(&buf)?;
+    w.write_all(&h.digest().to_le_bytes())?;
+    let f = w.into_inner().map_err(|e| e.into_error())?;
+    f.sync_all()
+}
+
+/// Merge two sorted entry arrays (distinct entries across both).
+fn merge(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// One posting store (the LSH bands, or the anchors): a base run and the delta in memory.
+#[derive(Default)]
+struct Store {
+    base: Option<Run>,
+    delta: Vec<u64>,
+}
+
+/// A change to the stores prepared by a write, applied once its transaction has committed.
+pub(crate) struct Staged {
+    manifest: Manifest,
+    stores: Vec<StagedStore>,
+    /// Files written for this change: deleted if it is dropped unapplied.
+    written: Vec<PathBuf>,
+    applied: bool,
+}
+
+enum StagedStore {
+    /// New entries appended to the delta.
+    Append(Vec<u64>),
+    /// A new base holding everything; the delta empties.
+    Merged(PathBuf),
+}
+
+impl Staged {
+    /// The manifest to commit.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.applied {
+            for p in &self.written {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+}
+
+/// The posting stores of an index, in the directory beside its file.
+pub(crate) struct Runs {
+    dir: PathBuf,
+    manifest: Manifest,
+    stores: Vec<Store>,
+    min_merge: usize,
+}
+
+impl Runs {
+    /// The directory of the posting runs of the index at `index_path`.
+    pub fn dir_of(index_path: &Path) -> PathBuf {
+        let mut name = index_path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(".postings");
+        index_path.with_file_name(name)
+    }
+
+    fn file(&self, store: usize, id: u64) -> PathBuf {
+        self.dir.join(format!("{store}-{id:010}.run"))
+    }
+
+    /// No stores and no files: a placeholder until the manifest is known.
+    pub fn unopened() -> Runs {
+        Runs { dir: PathBuf::new(), manifest: Manifest::default(), stores: Vec::new(), min_merge: MIN_MERGE }
+    }
+
+    /// Open the stores named by `manifest` (`n_stores` of them when it is new), deleting files it
+    /// does not name.
+    pub fn open(index_path: &Path, manifest: Option<Manifest>, n_stores: usize) -> Result<Runs, IndexError> {
+        let dir = Self::dir_of(index_path);
+        let io = |e: std::io::Error, what: &Path| IndexError::Corrupt {
+            path: index_path.to_path_buf(),
+            what: format!("postings {}", what.display()),
+            detail: e.to_string(),
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| io(e, &dir))?;
+        let mut manifest = manifest.unwrap_or_default();
+        manifest.stores.resize(n_stores.max(manifest.stores.len()), StoreFiles::default());
+        let mut runs = Runs { dir, manifest, stores: Vec::new(), min_merge: MIN_MERGE };
+        let mut named = std::collections::HashSet::new();
+        for (s, files) in runs.manifest.stores.iter().enumerate() {
+            let mut store = Store::default();
+            if let Some(b) = files.base {
+                let p = runs.file(s, b);
+                store.base = Some(Run::open(&p).map_err(|detail| IndexError::Corrupt {
+                    path: index_path.to_path_buf(),
+                    what: format!("postings {}", p.display()),
+                    detail,
+                })?);
+                named.insert(p);
+            }
+            for &d in &files.deltas {
+                let p = runs.file(s, d);
+                let run = Run::open(&p).map_err(|detail| IndexError::Corrupt {
+                    path: index_path.to_path_buf(),
+                    what: format!("postings {}", p.display()),
+                    detail,
+                })?;
+                store.delta = merge(&store.delta, run.entries());
+                named.insert(p);
+            }
+            runs.stores.push(store);
+        }
+        // Left by a write that did not commit, or by a merge: no manifest names them.
+        for e in std::fs::read_dir(&runs.dir).map_err(|e| io(e, &runs.dir))?.flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "run") && !named.contains(&p) {
+                let _ = std::fs::remove_file(&p);
+            }
+        }
+        Ok(runs)
+    }
+
+    #[cfg(test)]
+    pub fn set_min_merge(&mut self, n: usize) {
+        self.min_merge = n;
+    }
+
+    /// The postings of `key` in store `s`: the base's and the delta's, each ascending by document,
+    /// and the base's before the delta's (numbers are given in order and merges keep them).
+    pub fn lists(&self, s: usize, key: u32) -> (&[u64], &[u64]) {
+        let store = &self.stores[s];
+        (store.base.as_ref().map_or(&[][..], |b| b.range(key)), range_of(&store.delta, key))
+    }
+
+    /// The documents of `key` in store `s`, in ascending order.
+    #[cfg(test)]
+    pub fn get(&self, s: usize, key: u32) -> impl Iterator<Item = u32> + '_ {
+        let (base, delta) = self.lists(s, key);
+        base.iter().chain(delta).map(|&e| doc_of(e))
+    }
+
+    /// How many documents `key` has in store `s`.
+    #[cfg(test)]
+    pub fn count(&self, s: usize, key: u32) -> usize {
+        let (base, delta) = self.lists(s, key);
+        base.len() + delta.len()
+    }
+
+    /// Write the new entries of each store (sorted, distinct, and for documents newer than any
+    /// stored) to files, merging a store's delta into a new base when it is large enough. Nothing
+    /// changes in memory until [`Runs::apply`]; the returned manifest must commit first.
+    pub fn stage(&self, index_path: &Path, new: Vec<Vec<u64>>) -> Result<Staged, IndexError> {
+        self.stage_with(index_path, new, false)
+    }
+
+    fn stage_with(&self, index_path: &Path, new: Vec<Vec<u64>>, force: bool) -> Result<Staged, IndexError> {
+        let mut staged =
+            Staged { manifest: self.manifest.clone(), stores: Vec::new(), written: Vec::new(), applied: false };
+        for (s, entries) in new.into_iter().enumerate() {
+            let store = &self.stores[s];
+            let base_len = store.base.as_ref().map_or(0, |b| b.n);
+            let delta_len = store.delta.len() + entries.len();
+            let merging = if force {
+                delta_len > 0 || store.base.is_none()
+            } else {
+                delta_len >= self.min_merge.max(base_len / MERGE_RATIO)
+            };
+            if !merging && entries.is_empty() {
+                staged.stores.push(StagedStore::Append(entries));
+                continue;
+            }
+            let id = staged.manifest.next_file;
+            staged.manifest.next_file += 1;
+            let path = self.file(s, id);
+            staged.written.push(path.clone());
+            let io = |e: std::io::Error| IndexError::Corrupt {
+                path: index_path.to_path_buf(),
+                what: format!("postings {}", path.display()),
+                detail: e.to_string(),
+            };
+            if merging {
+                let base = store.base.as_ref().map_or(&[][..], |b| b.entries());
+                // Three sorted sources of distinct entries, merged as they stream to the file.
+                let merged =
+                    Merge::new(Merge::new(base.iter().copied(), store.delta.iter().copied()), entries.iter().copied());
+                write_run(&path, ExactLen(merged, base.len() + delta_len)).map_err(io)?;
+                staged.manifest.stores[s] = StoreFiles { base: Some(id), deltas: Vec::new() };
+                staged.stores.push(StagedStore::Merged(path));
+            } else {
+                write_run(&path, entries.iter().copied()).map_err(io)?;
+                staged.manifest.stores[s].deltas.push(id);
+                staged.stores.push(StagedStore::Append(entries));
+            }
+        }
+        // The directory entries too, so a committed manifest never names a file a crash lost.
+        if let Ok(d) = File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(staged)
+    }
+
+    /// Make a committed change visible, and delete the files it made obsolete.
+    pub fn apply(&mut self, index_path: &Path, mut staged: Staged) -> Result<(), IndexError> {
+        staged.applied = true;
+        let old = std::mem::replace(&mut self.manifest, staged.manifest.clone());
+        for (s, change) in std::mem::take(&mut staged.stores).into_iter().enumerate() {
+            match change {
+                StagedStore::Append(e) => {
+                    if !e.is_empty() {
+                        let d = std::mem::take(&mut self.stores[s].delta);
+                        self.stores[s].delta = merge(&d, &e);
+                    }
+                }
+                StagedStore::Merged(p) => {
+                    let run = Run::open(&p).map_err(|detail| IndexError::Corrupt {
+                        path: index_path.to_path_buf(),
+                        what: format!("postings {}", p.display()),
+                        detail,
+                    })?;
+                    self.stores[s] = Store { base: Some(run), delta: Vec::new() };
+                    let files = &old.stores[s];
+                    for id in files.base.iter().chain(&files.deltas) {
+                        let _ = std::fs::remove_file(self.file(s, *id));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Merge every store into one base run (for `index compact`). Returns the change to commit.
+    pub fn stage_full_merge(&self, index_path: &Path) -> Result<Staged, IndexError> {
+        self.stage_with(index_path, vec![Vec::new(); self.stores.len()], true)
+    }
+
+    /// Entries and bytes on disk of each store; and whether every file's checksum and order hold.
+    pub fn stats(&self) -> Vec<(u64, u64, bool)> {
+        self.manifest
+            .stores
+            .iter()
+            .enumerate()
+            .map(|(s, files)| {
+                let mut bytes = 0;
+                let mut ok = true;
+                for id in files.base.iter().chain(&files.deltas) {
+                    let p = self.file(s, *id);
+                    bytes += std::fs::metadata(&p).map_or(0, |m| m.len());
+                    ok &= Run::open(&p).is_ok_and(|r| r.checksum_ok());
+                }
+                let store = &self.stores[s];
+                (store.base.as_ref().map_or(0, |b| b.n) as u64 + store.delta.len() as u64, bytes, ok)
+            })
+            .collect()
+    }
+}
+
+/// Two ascending iterators merged into one.
+struct Merge<A: Iterator<Item = u64>, B: Iterator<Item = u64>> {
+    a: std::iter::Peekable<A>,
+    b: std::iter::Peekable<B>,
+}
+
+impl<A: Iterator<Item = u64>, B: Iterator<Item = u64>> Merge<A, B> {
+    fn new(a: A, b: B) -> Self {
+        Merge { a: a.peekable(), b: b.peekable() }
+    }
+}
+
+impl<A: Iterator<Item = u64>, B: Iterator<Item = u64>> Iterator for Merge<A, B> {
+    type Item = u64;
+    fn next(&mut self) -> Option<u64> {
+        match (self.a.peek(), self.b.peek()) {
+            (Some(x), Some(y)) if x <= y => self.a.next(),
+            (_, Some(_)) => self.b.next(),
+            _ => self.a.next(),
+        }
+    }
+}
+
+/// An iterator with a known length (merges lose theirs).
+struct ExactLen<I>(I, usize);
+
+impl<I: Iterator<Item = u64>> Iterator for ExactLen<I> {
+    type Item = u64;
+    fn next(&mut self) -> Option<u64> {
+        let x = self.0.next();
+        if x.is_some() {
+            self.1 -= 1;
+        }
+        x
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
+    }
+}
+
+impl<I: Iterator<Item = u64>> ExactSizeIterator for ExactLen<I> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn commit(runs: &mut Runs, path: &Path, new: Vec<Vec<u64>>) -> Manifest {
+        let staged = runs.stage(path, new).unwrap();
+        let m = staged.manifest.clone();
+        runs.apply(path, staged).unwrap();
+        m
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        /// Whatever the batches and merges, a store answers as a map of key to documents does,
+        /// before and after reopening from its manifest.
+        #[test]
+        fn answers_as_a_map_does_across_merges_and_reopening(
+            batches in proptest::collection::vec(proptest::collection::vec((0u32..40, 0u32..6), 0..30), 1..12),
+            min_merge in 1usize..60,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("i.redb");
+            let mut runs = Runs::open(&path, None, 2).unwrap();
+            runs.set_min_merge(min_merge);
+            let mut model: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+            let mut next_doc = 0u32;
+            let mut manifest = Manifest::default();
+            for b in &batches {
+                // Documents of a batch are numbered after every earlier one.
+                let mut e: Vec<u64> = b.iter().map(|&(k, d)| entry(k, next_doc + d)).collect();
+                e.sort_unstable();
+                e.dedup();
+                for &x in &e {
+                    model.entry(key_of(x)).or_default().push(doc_of(x));
+                }
+                next_doc += 6;
+                manifest = commit(&mut runs, &path, vec![e.clone(), e.iter().map(|x| x ^ (1 << 40)).collect()]);
+            }
+            for v in model.values_mut() {
+                v.sort_unstable();
+            }
+            let check = |runs: &Runs| {
+                for k in 0..42u32 {
+                    let want = model.get(&k).cloned().unwrap_or_default();
+                    let got: Vec<u32> = runs.get(0, k).collect();
+                    assert_eq!(got, want, "key {k}");
+                    assert_eq!(runs.count(0, k), want.len());
+                }
+            };
+            check(&runs);
+            let reopened = Runs::open(&path, Some(manifest), 2).unwrap();
+            check(&reopened);
+            assert!(reopened.stats().iter().all(|s| s.2));
+        }
+    }
+
+    #[test]
+    fn fences_find_keys_that_span_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.redb");
+        let mut runs = Runs::open(&path, None, 1).unwrap();
+        runs.set_min_merge(0);
+        // Key 7 fills more than two fence blocks; keys around it are single.
+        let mut e: Vec<u64> = (0..3 * FENCE as u32).map(|d| entry(7, d)).collect();
+        e.extend((0..FENCE as u32).map(|k| entry(1000 + k, 5)));
+        e.insert(0, entry(3, 1));
+        e.sort_unstable();
+        commit(&mut runs, &path, vec![e]);
+        assert!(runs.stores[0].base.is_some(), "merged into a base");
+        assert_eq!(runs.count(0, 7), 3 * FENCE);
+        assert_eq!(runs.get(0, 3).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(runs.count(0, 8), 0);
+        assert_eq!(runs.count(0, 1000 + FENCE as u32 - 1), 1);
+        assert_eq!(runs.count(0, u32::MAX), 0);
+    }
+
+    #[test]
+    fn files_no_manifest_names_are_removed_and_a_missing_one_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.redb");
+        let mut runs = Runs::open(&path, None, 1).unwrap();
+        let m = commit(&mut runs, &path, vec![vec![entry(1, 1), entry(2, 1)]]);
+        // A write that never committed: its file is staged, then the process "dies" (leaked).
+        let staged = runs.stage(&path, vec![vec![entry(9, 2)]]).unwrap();
+        let orphan = staged.written[0].clone();
+        std::mem::forget(staged);
+        assert!(orphan.exists());
+        let reopened = Runs::open(&path, Some(m.clone()), 1).unwrap();
+        assert!(!orphan.exists(), "an uncommitted file is deleted on open");
+        assert_eq!(reopened.count(0, 9), 0);
+        assert_eq!(reopened.count(0, 2), 1);
+        // The committed file gone: opening names it.
+        let named = Runs::dir_of(&path).join(format!("0-{:010}.run", m.stores[0].deltas[0]));
+        std::fs::remove_file(&named).unwrap();
+        let err = Runs::open(&path, Some(m), 1).err().expect("missing file");
+        assert!(err.to_string().contains(&named.display().to_string()), "{err}");
+    }
+
+    #[test]
+    fn a_damaged_file_fails_its_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.redb");
+        let mut runs = Runs::open(&path, None, 1).unwrap();
+        let m = commit(&mut runs, &path, vec![vec![entry(1, 1), entry(2, 1), entry(3, 4)]]);
+        let file = Runs::dir_of(&path).join(format!("0-{:010}.run", m.stores[0].deltas[0]));
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes[HEADER + 3] ^= 0x40;
+        std::fs::write(&file, &bytes).unwrap();
+        let reopened = Runs::open(&path, Some(m.clone()), 1).unwrap();
+        assert!(!reopened.stats()[0].2);
+        // Cut short: the length no longer matches the header, which opening checks.
+        std::fs::write(&file, &bytes[..bytes.len() - 8]).unwrap();
+        let err = Runs::open(&path, Some(m), 1).err().expect("truncated");
+        assert!(err.to_string().contains("does not match"), "{err}");
+    }
+}
