@@ -1,8 +1,9 @@
 //! The embedded persistent index.
 //!
 //! One redb file (ACID, copy-on-write B-trees: a commit is atomic and durable, a killed process leaves
-//! the last committed state) holds every indexed document's metadata and text, its MinHash signature,
-//! its LSH band keys and winnowed anchors (as posting lists), and the verified links between documents.
+//! the last committed state) holds every indexed document's metadata and text, its event terms, and the
+//! verified links between documents. Its LSH band keys and winnowed anchors are posting lists in sorted
+//! run files beside it (`runs.rs`), named by a manifest that commits in the same transaction.
 //! A scan writes each batch in one transaction, so `scan` of today's crawl can be killed at any point
 //! and rerun, and relates new documents to everything indexed before.
 //!
