@@ -536,7 +536,8 @@ impl Engine {
                         "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences().len(), "nb": pb.sentences().len()});
                     dbg.lock().unwrap().push(line.to_string());
                 }
-                let d = decide(&ov, &al, cross)?;
+                let shape = crate::decide::extents(&ov, &pa.spans, &pb.spans);
+                let d = decide(&ov, &al, cross, shape)?;
                 let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
                 // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
                 let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {

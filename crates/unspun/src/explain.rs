@@ -50,7 +50,8 @@ impl Engine {
         let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
         let (sa, sb) = if cross_language { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
         let alignment = unspun_align::align_sentences(sa, sb);
-        let decision = decide(&overlap, &alignment, cross_language);
+        let shape = crate::decide::extents(&overlap, &pa.spans, &pb.spans);
+        let decision = decide(&overlap, &alignment, cross_language, shape);
         let sentences = alignment
             .chain
             .iter()
