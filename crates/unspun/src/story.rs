@@ -64,10 +64,15 @@ struct Weights {
     filter: Box<[u64; 64]>,
 }
 
+/// A term's word and bit in the filter. Terms are hashes: their low 12 bits are as good as any.
+fn filter_bit(t: Term) -> (usize, u64) {
+    ((t as usize >> 6) & 63, 1 << (t & 63))
+}
+
 impl Weights {
     fn get(&self, t: Term) -> Option<f32> {
-        // Terms are hashes: their low bits are as good as any.
-        if self.filter[(t as usize >> 6) & 63] & (1 << (t & 63)) == 0 {
+        let (word, bit) = filter_bit(t);
+        if self.filter[word] & bit == 0 {
             return None;
         }
         self.map.get(&t).copied()
@@ -78,7 +83,8 @@ impl Probed {
     fn new(v: Vector) -> Probed {
         let mut filter = Box::new([0u64; 64]);
         for &(t, _) in &v {
-            filter[(t as usize >> 6) & 63] |= 1 << (t & 63);
+            let (word, bit) = filter_bit(t);
+            filter[word] |= bit;
         }
         let weights = Some(Weights { map: v.iter().copied().collect(), filter });
         Probed { v, weights }

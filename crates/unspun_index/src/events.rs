@@ -21,7 +21,7 @@ pub(crate) const EVENT_POSTINGS: MultimapTableDefinition<u64, u64> =
 
 /// Width of the posting weeks in days. Fixed, not the story window: an index keeps its layout
 /// whatever window a later scan asks for.
-pub const POSTING_WEEK_DAYS: i64 = 7;
+const POSTING_WEEK_DAYS: i64 = 7;
 /// The week of undated documents, which every query reads.
 const UNDATED: u32 = u32::MAX;
 

@@ -16,5 +16,5 @@ mod runs;
 mod store;
 
 pub use error::IndexError;
-pub use events::{EventDoc, EventQuery, NumMap, POSTING_WEEK_DAYS};
+pub use events::{EventDoc, EventQuery, NumMap};
 pub use store::{Batch, DocRecord, DocRef, Index, IndexStats, LinkRecord, NewDoc, NewLink, FORMAT_VERSION};

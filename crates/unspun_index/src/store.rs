@@ -1,5 +1,5 @@
 use crate::error::IndexError;
-use crate::runs::{doc_of, Manifest, Runs};
+use crate::runs::{doc_of, Manifest, Runs, Staged};
 use redb::{
     Database, MultimapTableDefinition, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
 };
@@ -269,19 +269,25 @@ impl Index {
         Ok(manifest)
     }
 
+    /// The error of a lock whose holder panicked.
+    fn poisoned(&self, what: &str) -> IndexError {
+        IndexError::Corrupt { path: self.path.clone(), what: what.into(), detail: "a writer panicked".into() }
+    }
+
     fn runs(&self) -> R<std::sync::RwLockReadGuard<'_, Runs>> {
-        self.runs.read().map_err(|_| IndexError::Corrupt {
-            path: self.path.clone(),
-            what: "posting runs".into(),
-            detail: "a writer panicked".into(),
-        })
+        self.runs.read().map_err(|_| self.poisoned("posting runs"))
     }
 
     fn runs_mut(&self) -> R<std::sync::RwLockWriteGuard<'_, Runs>> {
-        self.runs.write().map_err(|_| IndexError::Corrupt {
+        self.runs.write().map_err(|_| self.poisoned("posting runs"))
+    }
+
+    /// A staged change's run manifest, encoded for `META`.
+    fn manifest_bytes(&self, change: &Staged) -> R<Vec<u8>> {
+        postcard::to_allocvec(change.manifest()).map_err(|e| IndexError::Corrupt {
             path: self.path.clone(),
-            what: "posting runs".into(),
-            detail: "a writer panicked".into(),
+            what: "posting run manifest".into(),
+            detail: e.to_string(),
         })
     }
 
@@ -378,11 +384,7 @@ impl Index {
                 *g = Some(c);
             }
         }
-        let g = self.counts.read().map_err(|_| IndexError::Corrupt {
-            path: self.path.clone(),
-            what: "anchor counts".into(),
-            detail: "a writer panicked".into(),
-        })?;
+        let g = self.counts.read().map_err(|_| self.poisoned("anchor counts"))?;
         let c = g.as_deref().unwrap_or(&[]);
         Ok(nums.iter().map(|&n| c.get(n as usize).copied().unwrap_or(0)).collect())
     }
@@ -444,11 +446,7 @@ impl Index {
                 rows.dedup();
             }
             let change = self.runs()?.stage(&self.path, vec![band_rows, anchor_rows])?;
-            let manifest = postcard::to_allocvec(change.manifest()).map_err(|e| IndexError::Corrupt {
-                path: self.path.clone(),
-                what: "posting run manifest".into(),
-                detail: e.to_string(),
-            })?;
+            let manifest = self.manifest_bytes(&change)?;
             meta.insert(RUNS_KEY, manifest.as_slice()).map_err(|e| self.err(e))?;
             staged = change;
             let resolve = |r: DocRef| match r {
@@ -633,11 +631,7 @@ impl Index {
     pub fn compact(&mut self) -> R<bool> {
         // The posting runs merged into one base each: lookups read one level.
         let change = self.runs()?.stage_full_merge(&self.path)?;
-        let manifest = postcard::to_allocvec(change.manifest()).map_err(|e| IndexError::Corrupt {
-            path: self.path.clone(),
-            what: "posting run manifest".into(),
-            detail: e.to_string(),
-        })?;
+        let manifest = self.manifest_bytes(&change)?;
         let tx = self.db.begin_write().map_err(|e| self.err(e))?;
         {
             let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
