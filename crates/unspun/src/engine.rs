@@ -524,6 +524,7 @@ impl Engine {
                 } else {
                     unspun_align::align_sentences(pa.sentences(), pb.sentences())
                 };
+                let shape = crate::decide::extents(&ov, &pa.spans, &pb.spans);
                 if let Some(dbg) = &debug {
                     let id = |r: DocRef| match r {
                         DocRef::New(i) => live[i].doc.id.clone(),
@@ -533,10 +534,11 @@ impl Engine {
                         "unquoted": unquoted_containment(&ov), "run": ov.longest_unquoted_run, "shared": ov.shared,
                         "la": ov.len_a, "lb": ov.len_b,
                         "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
-                        "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences().len(), "nb": pb.sentences().len()});
+                        "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences().len(), "nb": pb.sentences().len(),
+                        "shape": shape.map(|(x, y)| [x.start, x.end, y.start, y.end]),
+                        "reason": decide(&ov, &al, cross, shape).map(|d| d.reason)});
                     dbg.lock().unwrap().push(line.to_string());
                 }
-                let shape = crate::decide::extents(&ov, &pa.spans, &pb.spans);
                 let d = decide(&ov, &al, cross, shape)?;
                 let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
                 // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
