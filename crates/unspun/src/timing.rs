@@ -17,6 +17,20 @@ pub fn process_cpu_seconds() -> Option<f64> {
     proc_stat_cpu_seconds()
 }
 
+/// CPU seconds used by the calling thread so far: a stage that runs on its own thread beside
+/// another is measured apart from it.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    #[cfg(unix)]
+    {
+        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `ts` is a valid, writable timespec; the call only writes to it.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
+            return Some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9);
+        }
+    }
+    None
+}
+
 /// The same from `/proc/self/stat` (Linux), in 10 ms ticks; `None` elsewhere.
 fn proc_stat_cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
