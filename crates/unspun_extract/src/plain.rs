@@ -1092,9 +1092,12 @@ fn wrap_layout(raws: &[RawLn], text: &str) -> Option<WrapLayout> {
     // sentence mostly goes on there: in lower case, with a number after an unfinished phrase, or
     // with a name that would not have fitted after a lower-case word ("of the" / "Senate").
     // A list of headlines goes on with the next capitalised headline, which mostly would have
-    // fitted ...
+    // fitted, and does not end in a full stop as a sentence's last words do ("... New York Stock" /
+    // "Exchange.") ...
     let goes_on = |a: &RawLn, b: &RawLn| {
-        b.starts_lower || (b.starts_digit && a.ends_open) || (a.ends_lower_word && a.col + 1 + b.first_word > width)
+        b.starts_lower
+            || (b.starts_digit && a.ends_open)
+            || ((a.ends_lower_word || b.ends_sentence) && a.col + 1 + b.first_word > width)
     };
     let (mut mid_sentence, mut going_on) = (0usize, 0usize);
     // ... and most of the text is in paragraphs of such lines: lines that reach the width, the

@@ -73,3 +73,19 @@ proptest! {
         prop_assert_eq!(c.spans[0].clone(), start..head.len() + body.len());
     }
 }
+
+/// A case proptest found: two unmarked paragraphs at 92 columns, the last line of the article a
+/// short one of figures.
+#[test]
+fn unmarked_paragraphs_at_92_columns_are_kept() {
+    let paras = [
+        "The central bank left its key interest rate unchanged on Tuesday, citing slower inflation. Analysts had expected the decision, although two of the nine board members voted for a cut. Officials said talks would resume next week in Geneva, where both sides have offices.",
+        "Exporters said there is still some doubt as to how much old crop cocoa remains with farmers. Shares of the firm fell 3.5 pct to 41.25 dlrs in early trading on the New York Stock Exchange.",
+    ];
+    let body = paras.iter().map(|p| wrap(p, 92, 0)).collect::<Vec<_>>().join("\n");
+    let text = format!("{body}\n");
+    let c = clean_plain(&HostLineStats::new(), None, &text);
+    let out = c.text(&text);
+    assert_eq!(visible(&out), visible(&body), "{body}\n---\n{out}");
+    assert_eq!(c.spans, vec![0..body.len()]);
+}
