@@ -1181,6 +1181,9 @@ struct Ln {
 mod tune {
     /// A line carried by this many pages of its host is furniture.
     pub const REP_MIN: u32 = 2;
+    /// Characters of a page's own prose (repeated on no other page of its host) before the block
+    /// the reading with host repetition finds, that make it the article's lead.
+    pub const OWN_LEAD: u64 = 150;
     /// Fixed cost per furniture line, so that many short menu items add up.
     pub const LINE_COST: f32 = 12.0;
     /// Extra cost of a time-stamp line.
@@ -1656,7 +1659,18 @@ fn analyse(stats: &HostLineStats, host: Option<&str>, text: &str) -> (Vec<Ln>, V
                     }
                 }
             }
-            sum > strict_sum && lead_shared == Some(true) && shared > own
+            // The strict reading may also split the page's own article where paragraphs of it are
+            // shared with another page of the host (an update, a story reusing background
+            // paragraphs): then it starts after prose found on no other page, the article's own
+            // lead. (Own prose after its block is not evidence: teasers of other stories, each
+            // with its blurb, follow many articles past shared links.)
+            let strict_start = strict.map_or(e, |b| b.0);
+            let own_lead: u64 = lines[s..e.min(strict_start).max(s)]
+                .iter()
+                .filter(|l| l.own == Kind::Prose && l.rep < tune::REP_MIN)
+                .map(|l| u64::from(l.f.eff_len()))
+                .sum();
+            sum > strict_sum && ((lead_shared == Some(true) && shared > own) || own_lead >= tune::OWN_LEAD)
         });
         if reprint {
             lenient
@@ -2187,6 +2201,22 @@ mod tests {
         assert_eq!(kept_with(&stats, Some("news.example"), &a), [P1, P2, P3]);
         let kb = kept_with(&stats, Some("news.example"), &b);
         assert!(kb.iter().any(|l| l == P1) && kb.iter().any(|l| l == P3), "{kb:?}");
+    }
+
+    #[test]
+    fn an_article_sharing_middle_paragraphs_with_another_page_keeps_its_own_lead() {
+        // Two stories of one host reuse the same background paragraphs (P2, P3); each has its own
+        // lead and ending. Repetition alone would start the first page's article after them, at
+        // its ending (the longest paragraph of its own).
+        let lead = "The city council voted on Monday to close the old harbour bridge to lorries from next month, after engineers found cracks in two of its concrete supports.";
+        let end = "A spokesman for the hauliers' association said its members would need more time to plan the longer routes around the estuary, which add an hour to each trip.";
+        let other_lead = "Ferry operators said on Tuesday they would add two crossings a day while the harbour bridge is closed to lorries for repairs.";
+        let a = format!("Menu\nSearch\n{lead}\n\n{P2}\n\n{P3}\n\n{end}\nSign up for our newsletter\n");
+        let b = format!("Menu\nSearch\n{other_lead}\n\n{P2}\n\n{P3}\nSign up for our newsletter\n");
+        let mut stats = HostLineStats::new();
+        stats.add_document(Some("news.example"), &a);
+        stats.add_document(Some("news.example"), &b);
+        assert_eq!(kept_with(&stats, Some("news.example"), &a), [lead, P2, P3, end]);
     }
 
     #[test]
