@@ -107,8 +107,12 @@ struct ScanState {
 
 fn record(timings: &mut BTreeMap<String, f64>, name: &str, t: &StageTimer) {
     let (w, c) = t.stop();
-    *timings.entry(format!("{name}_s")).or_insert(0.0) += w;
-    *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += c;
+    add_time(timings, name, w, c);
+}
+
+fn add_time(timings: &mut BTreeMap<String, f64>, name: &str, wall: f64, cpu: f64) {
+    *timings.entry(format!("{name}_s")).or_insert(0.0) += wall;
+    *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += cpu;
 }
 
 /// A document loaded back from the index for verification.
@@ -274,7 +278,7 @@ impl Engine {
         if let Some(job) = queued {
             let t = StageTimer::start();
             let n = job.docs.len();
-            self.write_batch(job, &mut st)?;
+            st.seed_nums.extend(self.write_batch(job)?);
             record(&mut st.timings, "index_write", &t);
             obs.advance(n as u64);
         }
@@ -334,12 +338,12 @@ impl Engine {
         Ok(keep)
     }
 
-    /// Store a related batch and keep its numbers as seeds of the report.
-    fn write_batch(&self, job: Batch, st: &mut ScanState) -> Result<(), EngineError> {
-        if let Some(index) = &self.index {
-            st.seed_nums.extend(index.write(job)?);
-        }
-        Ok(())
+    /// Store a related batch; its index numbers (none without an index).
+    fn write_batch(&self, job: Batch) -> Result<Vec<u64>, EngineError> {
+        Ok(match &self.index {
+            Some(index) => index.write(job)?,
+            None => Vec::new(),
+        })
     }
 
     /// Prepare, relate and verify one batch, while the previous one (`queued`) is written to the
@@ -359,17 +363,11 @@ impl Engine {
         let t = StageTimer::start();
         let (live, written) = std::thread::scope(|s| {
             let writer = queued.map(|job| {
-                let n = job.docs.len();
-                let index = self.index.as_ref();
                 s.spawn(move || {
-                    let (t0, c0) = (std::time::Instant::now(), crate::timing::thread_cpu_seconds());
-                    let nums = index.map(|ix| ix.write(job)).transpose();
-                    let wall = t0.elapsed().as_secs_f64();
-                    let cpu = match (c0, crate::timing::thread_cpu_seconds()) {
-                        (Some(a), Some(b)) => b - a,
-                        _ => wall,
-                    };
-                    (nums, n, wall, cpu)
+                    let n = job.docs.len();
+                    let t = StageTimer::start_thread();
+                    let nums = self.write_batch(job);
+                    (nums, n, t.stop())
                 })
             });
             let live: Vec<Live> = batch
@@ -385,13 +383,11 @@ impl Engine {
         });
         let (wall, cpu) = t.stop();
         // Both ran at once: the write is measured on its own thread and the rest is preparation.
-        let (w_wall, w_cpu) = written.as_ref().map_or((0.0, 0.0), |w| (w.2, w.3));
-        *st.timings.entry("prepare_s".into()).or_insert(0.0) += wall;
-        *st.timings.entry("prepare_cpu_s".into()).or_insert(0.0) += (cpu - w_cpu).max(0.0);
-        *st.timings.entry("index_write_s".into()).or_insert(0.0) += w_wall;
-        *st.timings.entry("index_write_cpu_s".into()).or_insert(0.0) += w_cpu;
-        if let Some((nums, n, ..)) = written {
-            st.seed_nums.extend(nums?.unwrap_or_default());
+        let (w_wall, w_cpu) = written.as_ref().map_or((0.0, 0.0), |w| w.2);
+        add_time(&mut st.timings, "prepare", wall, (cpu - w_cpu).max(0.0));
+        add_time(&mut st.timings, "index_write", w_wall, w_cpu);
+        if let Some((nums, n, _)) = written {
+            st.seed_nums.extend(nums?);
             obs.advance(n as u64);
         }
         st.summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
@@ -578,6 +574,7 @@ impl Engine {
                     unspun_align::align_sentences(pa.sentences(), pb.sentences())
                 };
                 let shape = crate::decide::extents(&ov, &pa.spans, &pb.spans);
+                let d = decide(&ov, &al, cross, shape);
                 if let Some(dbg) = &debug {
                     let id = |r: DocRef| match r {
                         DocRef::New(i) => live[i].doc.id.clone(),
@@ -589,10 +586,10 @@ impl Engine {
                         "s_chain": al.chain.len(), "s_unq": al.unquoted, "s_run": al.longest_run, "s_cov": al.coverage,
                         "s_sim": al.mean_similarity, "cross": cross, "la_": pa.lang, "lb_": pb.lang, "s_matches": al.matches, "s_ident": al.identical_unquoted, "ent_r": ov.entity_ratio, "ent_ag": al.entity_agreement, "na": pa.sentences().len(), "nb": pb.sentences().len(),
                         "shape": shape.map(|(x, y)| [x.start, x.end, y.start, y.end]),
-                        "reason": decide(&ov, &al, cross, shape).map(|d| d.reason)});
+                        "reason": d.map(|d| d.reason)});
                     dbg.lock().unwrap().push(line.to_string());
                 }
-                let d = decide(&ov, &al, cross, shape)?;
+                let d = d?;
                 let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
                 // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
                 let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {

@@ -7,12 +7,8 @@ use std::time::Instant;
 /// of a few tens of milliseconds (and a best-of-N over such readings picks lucky roundings).
 pub fn process_cpu_seconds() -> Option<f64> {
     #[cfg(unix)]
-    {
-        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: `ts` is a valid, writable timespec; the call only writes to it.
-        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0 {
-            return Some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9);
-        }
+    if let Some(s) = clock_seconds(libc::CLOCK_PROCESS_CPUTIME_ID) {
+        return Some(s);
     }
     proc_stat_cpu_seconds()
 }
@@ -22,13 +18,20 @@ pub fn process_cpu_seconds() -> Option<f64> {
 pub fn thread_cpu_seconds() -> Option<f64> {
     #[cfg(unix)]
     {
-        let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: `ts` is a valid, writable timespec; the call only writes to it.
-        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) } == 0 {
-            return Some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9);
-        }
+        clock_seconds(libc::CLOCK_THREAD_CPUTIME_ID)
     }
+    #[cfg(not(unix))]
     None
+}
+
+#[cfg(unix)]
+fn clock_seconds(clock: libc::clockid_t) -> Option<f64> {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid, writable timespec; the call only writes to it.
+    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
+        return None;
+    }
+    Some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
 }
 
 /// The same from `/proc/self/stat` (Linux), in 10 ms ticks; `None` elsewhere.
@@ -47,17 +50,28 @@ fn proc_stat_cpu_seconds() -> Option<f64> {
 pub struct StageTimer {
     wall: Instant,
     cpu: Option<f64>,
+    clock: fn() -> Option<f64>,
 }
 
 impl StageTimer {
+    /// CPU time of the whole process.
     pub fn start() -> Self {
-        StageTimer { wall: Instant::now(), cpu: process_cpu_seconds() }
+        Self::with(process_cpu_seconds)
+    }
+
+    /// CPU time of the calling thread only (a stage on its own thread beside others).
+    pub fn start_thread() -> Self {
+        Self::with(thread_cpu_seconds)
+    }
+
+    fn with(clock: fn() -> Option<f64>) -> Self {
+        StageTimer { wall: Instant::now(), cpu: clock(), clock }
     }
 
     /// (wall seconds, CPU seconds) since start.
     pub fn stop(&self) -> (f64, f64) {
         let wall = self.wall.elapsed().as_secs_f64();
-        let cpu = match (self.cpu, process_cpu_seconds()) {
+        let cpu = match (self.cpu, (self.clock)()) {
             (Some(a), Some(b)) => b - a,
             _ => wall,
         };

@@ -74,8 +74,8 @@ proptest! {
     }
 }
 
-/// A case proptest found: two unmarked paragraphs at 92 columns, the last line of the article a
-/// short one of figures.
+/// A case proptest found: two unmarked paragraphs at 92 columns, the last sentence broken before
+/// a name's last word ("... New York Stock" / "Exchange.").
 #[test]
 fn unmarked_paragraphs_at_92_columns_are_kept() {
     let paras = [
