@@ -761,7 +761,8 @@ fn make_document(
     };
     let url =
         fields.get("warc-target-uri").map(|u| u.trim_matches(['<', '>', ' ']).to_string()).filter(|u| !u.is_empty());
-    let record_id = fields.get("warc-record-id");
+    // A header present but empty names nothing (a document's id must not be empty).
+    let record_id = fields.get("warc-record-id").map(str::trim).filter(|r| !r.is_empty());
     let origin = match record_id {
         Some(r) => format!("{file}: byte {offset} {r}"),
         None => format!("{file}: byte {offset}"),
@@ -1075,6 +1076,21 @@ mod tests {
         assert_eq!(d.host(), Some("e.example"));
         // And a WARC reader passes conversion records over.
         assert!(read(&gz(&f), WarcKind::Warc).iter().all(|r| r.as_ref().unwrap().id == "https://e.example/b"));
+    }
+
+    #[test]
+    fn empty_record_id_and_no_uri_fall_back_to_the_position() {
+        // Found by the wet_reader fuzz target: an id of "" passed downstream.
+        let text = format!("{P1}\n{P2}");
+        let f = format!(
+            "WARC/1.1\r\nWARC-Type: conversion\r\nWARC-Record-ID:\r\nContent-Type: text/plain\r\n\
+             Content-Length: {}\r\n\r\n{text}\r\n\r\n",
+            text.len()
+        );
+        let out = read(f.as_bytes(), WarcKind::Wet);
+        let d = out[0].as_ref().unwrap();
+        assert!(d.id.ends_with(": byte 0"), "{:?}", d.id);
+        assert_eq!(d.id, d.origin);
     }
 
     #[test]
