@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 /// Bumped whenever a table's layout or a record's encoding changes, or the keys stored in it (band
 /// keys, anchors) are derived differently. 5: words hashed by `unspun_text::hash_word`. 6: story
 /// postings by week. 7: band and anchor postings in sorted run files beside the file (`runs.rs`).
-pub const FORMAT_VERSION: u32 = 7;
+/// 8: story postings one value per term, week and batch.
+pub const FORMAT_VERSION: u32 = 8;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
