@@ -68,3 +68,43 @@ fn two_copied_sentences_that_are_much_of_an_excerpt_make_a_copy() {
     let b = "Harbour officials in Kessling said on Monday that the northern pier will close for repairs until the end of August this year.\n\nA spokeswoman for the fishermen's association called the decision overdue and asked for compensation for lost catches.\n\nThe regional transport board approved an emergency grant of 2.4 million crowns to rebuild the collapsed section of the breakwater.\n\nTenders for the work will open next week, and the board expects the first contracts to be signed in June.\n\nOpposition councillors want an inquiry into why inspections last autumn missed the cracks.\n\nThe last major works on the harbour, in the 1990s, ran two years late and far over budget.";
     assert_eq!(relation(a, b).as_deref(), Some("duplicate"));
 }
+
+const EN: &str = "Toshiba Corp said on Wednesday it had agreed to sell its memory chip unit to a group led by Bain Capital for 2 trillion yen ($18 billion).\n\nThe Tokyo-based company said the deal with Bain, SK Hynix and Apple would close by March 2018.\n\nWestern Digital, which operates the Yokkaichi plant with Toshiba, said on Thursday it would seek an injunction in San Francisco.\n\nToshiba shares rose 4.2 percent to 329 yen in Tokyo on Thursday, after the board approved the sale on September 20.\n\nChief Executive Satoshi Tsunakawa said Toshiba needed the 2 trillion yen to avoid a delisting from the Tokyo Stock Exchange.";
+
+const ES: &str = "Toshiba Corp dijo el miércoles que había acordado vender su unidad de chips de memoria a un grupo liderado por Bain Capital por 2 billones de yenes (18.000 millones de dólares).\n\nLa empresa con sede en Tokio dijo que el acuerdo con Bain, SK Hynix y Apple se cerraría en marzo de 2018.\n\nWestern Digital, que opera la planta de Yokkaichi con Toshiba, dijo el jueves que pedirá una orden judicial en San Francisco.\n\nLas acciones de Toshiba subieron un 4,2 por ciento a 329 yenes en Tokio el jueves, después de que el consejo aprobara la venta el 20 de septiembre.\n\nEl consejero delegado Satoshi Tsunakawa dijo que Toshiba necesitaba los 2 billones de yenes para evitar su exclusión de la Bolsa de Tokio.";
+
+/// A translation is found against the index as within a batch: the indexed text is loaded for a
+/// candidate found by names and numbers alone when its stored language differs, and one in the same
+/// language is not.
+#[test]
+fn a_translation_of_an_indexed_document_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("i.redb");
+    let with_lang = |id: &str, text: &str, lang: &str| Document { lang: Some(lang.into()), ..doc(id, text) };
+    let together = Engine::new(Config::default(), None)
+        .unwrap()
+        .scan(vec![with_lang("en", EN, "en"), with_lang("es", ES, "es")], BTreeMap::new(), &SilentObserver)
+        .unwrap();
+    assert_eq!(together.pairs.first().map(|p| p.relation.as_str()), Some("translation"));
+    {
+        let engine = Engine::new(Config::default(), Some(&path)).unwrap();
+        engine.scan(vec![with_lang("en", EN, "en")], BTreeMap::new(), &SilentObserver).unwrap();
+    }
+    let engine = Engine::new(Config::default(), Some(&path)).unwrap();
+    let out = engine.scan(vec![with_lang("es", ES, "es")], BTreeMap::new(), &SilentObserver).unwrap();
+    let p = out.pairs.iter().find(|p| p.relation == "translation").expect("the translation, against the index");
+    assert_eq!((p.a.as_str(), p.b.as_str()), ("en", "es"));
+    // The same text labelled English is no translation of the indexed English one.
+    let path = dir.path().join("j.redb");
+    Engine::new(Config::default(), Some(&path))
+        .unwrap()
+        .scan(vec![with_lang("en", EN, "en")], BTreeMap::new(), &SilentObserver)
+        .unwrap();
+    let engine = Engine::new(Config::default(), Some(&path)).unwrap();
+    let out = engine.scan(vec![with_lang("es", ES, "en")], BTreeMap::new(), &SilentObserver).unwrap();
+    assert!(
+        out.pairs.iter().all(|p| p.relation == "same_story"),
+        "{:?}",
+        out.pairs.iter().map(|p| &p.relation).collect::<Vec<_>>()
+    );
+}

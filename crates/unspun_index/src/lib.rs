@@ -17,4 +17,4 @@ mod store;
 
 pub use error::IndexError;
 pub use events::{EventDoc, EventQuery, NumMap};
-pub use store::{Batch, DocRecord, DocRef, Index, IndexStats, LinkRecord, NewDoc, NewLink, FORMAT_VERSION};
+pub use store::{lang_key, Batch, DocRecord, DocRef, Index, IndexStats, LinkRecord, NewDoc, NewLink, FORMAT_VERSION};

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 /// Bumped whenever a table's layout or a record's encoding changes, or the keys stored in it (band
 /// keys, anchors) are derived differently. 5: words hashed by `unspun_text::hash_word`. 6: story
 /// postings by week. 7: band and anchor postings in sorted run files beside the file (`runs.rs`).
-/// 8: story postings one value per term, week and batch.
-pub const FORMAT_VERSION: u32 = 8;
+/// 8: story postings one value per term, week and batch. 9: each document's language key beside its
+/// anchor count.
+pub const FORMAT_VERSION: u32 = 9;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
@@ -34,8 +35,23 @@ fn fold(k: u64) -> u32 {
 /// Cache of the index's pages in memory: enough for the postings a batch touches at a million
 /// documents; redb's default (1 GiB) was most of a scan's resident memory.
 const CACHE_BYTES: usize = 256 << 20;
-/// Document number -> its anchors (not counting the weak ones), for the share of them a candidate holds.
-const ANCHOR_COUNTS: TableDefinition<u64, u32> = TableDefinition::new("anchor_counts");
+/// Document number -> its anchors (not counting the weak ones; the low 32 bits), for the share of
+/// them a candidate holds, and its [`lang_key`] (the high 32 bits), which decides whether a candidate
+/// found by names and numbers alone (a translation's) is worth loading.
+const ANCHOR_COUNTS: TableDefinition<u64, u64> = TableDefinition::new("doc_keys");
+
+/// A 32-bit key of a language tag, 0 for none: two documents' keys are equal exactly when their
+/// tags are (but for a 2^-32 chance of two tags colliding).
+pub fn lang_key(lang: Option<&str>) -> u32 {
+    match lang {
+        None | Some("") => 0,
+        Some(l) => (fold(xxhash_rust::xxh3::xxh3_64(l.as_bytes()))).max(1),
+    }
+}
+
+fn doc_key(anchors: u32, lang: Option<&str>) -> u64 {
+    u64::from(anchors) | u64::from(lang_key(lang)) << 32
+}
 const LINKS: TableDefinition<(u64, u64), &[u8]> = TableDefinition::new("links");
 const NEIGHBOURS: MultimapTableDefinition<u64, u64> = MultimapTableDefinition::new("neighbours");
 
@@ -166,9 +182,9 @@ impl TableBytes {
 pub struct Index {
     pub(crate) db: Database,
     pub(crate) path: PathBuf,
-    /// Every document's strong-anchor count, by number: loaded on first use (4 bytes a document),
-    /// extended by each write.
-    counts: std::sync::RwLock<Option<Vec<u32>>>,
+    /// Every document's strong-anchor count and language key, by number: loaded on first use (8
+    /// bytes a document), extended by each write.
+    counts: std::sync::RwLock<Option<Vec<u64>>>,
     /// The band and anchor posting lists.
     runs: std::sync::RwLock<Runs>,
 }
@@ -368,11 +384,20 @@ impl Index {
 
     /// Strong-anchor counts of indexed documents (0 for an unknown number).
     pub fn anchor_counts(&self, nums: &[u64]) -> R<Vec<u32>> {
+        self.doc_keys(nums, |k| k as u32)
+    }
+
+    /// [`lang_key`]s of indexed documents' languages (0 for none, or an unknown number).
+    pub fn lang_keys(&self, nums: &[u64]) -> R<Vec<u32>> {
+        self.doc_keys(nums, |k| (k >> 32) as u32)
+    }
+
+    fn doc_keys(&self, nums: &[u64], part: impl Fn(u64) -> u32) -> R<Vec<u32>> {
         let loaded = self.counts.read().map(|g| g.is_some()).unwrap_or(false);
         if !loaded {
             let tx = self.db.begin_read().map_err(|e| self.err(e))?;
             let t = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
-            let mut c: Vec<u32> = Vec::new();
+            let mut c: Vec<u64> = Vec::new();
             for row in t.iter().map_err(|e| self.err(e))? {
                 let (n, k) = row.map_err(|e| self.err(e))?;
                 let n = n.value() as usize;
@@ -385,9 +410,9 @@ impl Index {
                 *g = Some(c);
             }
         }
-        let g = self.counts.read().map_err(|_| self.poisoned("anchor counts"))?;
+        let g = self.counts.read().map_err(|_| self.poisoned("document keys"))?;
         let c = g.as_deref().unwrap_or(&[]);
-        Ok(nums.iter().map(|&n| c.get(n as usize).copied().unwrap_or(0)).collect())
+        Ok(nums.iter().map(|&n| c.get(n as usize).map_or(0, |&k| part(k))).collect())
     }
 
     /// Write a batch in one transaction; returns the numbers given to the batch's documents.
@@ -395,7 +420,7 @@ impl Index {
         let mut tx = self.db.begin_write().map_err(|e| self.err(e))?;
         // Bulk loads touch many pages; a larger cache for the transaction is set by redb defaults.
         tx.set_quick_repair(true);
-        let nums: (Vec<u64>, Vec<(u64, u32)>);
+        let nums: (Vec<u64>, Vec<(u64, u64)>);
         let staged;
         {
             let mut meta = tx.open_table(META).map_err(|e| self.err(e))?;
@@ -412,7 +437,7 @@ impl Index {
             let mut assigned = Vec::with_capacity(batch.docs.len());
             let mut events = Vec::new();
             let mut band_rows: Vec<u64> = Vec::new();
-            let mut new_counts: Vec<(u64, u32)> = Vec::new();
+            let mut new_counts: Vec<(u64, u64)> = Vec::new();
             let mut anchor_rows: Vec<u64> = Vec::new();
             for d in &batch.docs {
                 if let Some(existing) = ids.get(d.record.id.as_str()).map_err(|e| self.err(e))? {
@@ -430,8 +455,9 @@ impl Index {
                 })?;
                 docs.insert(n, bytes.as_slice()).map_err(|e| self.err(e))?;
                 let n32 = u32::try_from(n).map_err(|_| IndexError::Full { path: self.path.clone() })?;
-                counts.insert(n, d.strong_anchors).map_err(|e| self.err(e))?;
-                new_counts.push((n, d.strong_anchors));
+                let key = doc_key(d.strong_anchors, d.record.lang.as_deref());
+                counts.insert(n, key).map_err(|e| self.err(e))?;
+                new_counts.push((n, key));
                 band_rows.extend(d.band_keys.iter().map(|&k| crate::runs::entry(fold(k), n32)));
                 anchor_rows.extend(d.anchors.iter().map(|&k| crate::runs::entry(fold(k), n32)));
                 if let Some(ev) = &d.event {
@@ -734,8 +760,19 @@ mod tests {
         }
         let mut idx = Index::open(&p, "p1").unwrap();
         assert_eq!(idx.anchor_counts(&[0, 1]).unwrap(), vec![7, 3]);
+        let mut d = doc("c", "gamma");
+        d.record.lang = Some("pt".into());
+        d.strong_anchors = 9;
+        idx.write(Batch { docs: vec![d], links: vec![] }).unwrap();
+        assert_eq!(idx.anchor_counts(&[2]).unwrap(), vec![9]);
+        let pt = lang_key(Some("pt"));
+        assert!(pt != 0 && pt != lang_key(Some("en")) && lang_key(None) == 0);
+        assert_eq!(
+            idx.lang_keys(&[0, 2, 3]).unwrap(),
+            vec![lang_key(idx.docs(&[0]).unwrap()[0].as_ref().unwrap().lang.as_deref()), pt, 0]
+        );
         idx.compact().unwrap();
-        assert_eq!(idx.check().unwrap().documents, 2);
+        assert_eq!(idx.check().unwrap().documents, 3);
         assert!(idx.check().unwrap().tables["anchors"].entries >= 1);
     }
 
