@@ -134,12 +134,56 @@ impl Run {
 }
 
 fn range_of(sorted: &[u64], key: u32) -> &[u64] {
-    let a = sorted.partition_point(|&e| key_of(e) < key);
+    let a = first_at_or_above(sorted, key);
     let rest = &sorted[a..];
     // Most lists hold a document or two: step over them rather than search all that follows.
     let near = rest.iter().take(16).take_while(|&&e| key_of(e) == key).count();
     let b = if near < 16 { near } else { rest.partition_point(|&e| key_of(e) <= key) };
     &rest[..b]
+}
+
+/// The first entry whose key is `key` or above. Keys are hashes, spread evenly over a block: the
+/// position between the block's first and last keys is a good guess, and a search galloping out
+/// from it reads a cache line or two of the block where a binary search read six (the base's
+/// lookups were a tenth of the CPU time of adding 10k documents to a 1M index).
+fn first_at_or_above(sorted: &[u64], key: u32) -> usize {
+    let n = sorted.len();
+    if n <= 16 {
+        return sorted.partition_point(|&e| key_of(e) < key);
+    }
+    let (lo, hi) = (key_of(sorted[0]), key_of(sorted[n - 1]));
+    if key <= lo {
+        return 0;
+    }
+    if key > hi {
+        return n;
+    }
+    // lo < key <= hi: the guess lies in 0..n.
+    let guess = (u64::from(key - lo) * (n as u64 - 1) / u64::from(hi - lo)) as usize;
+    let below = |i: usize| key_of(sorted[i]) < key;
+    let (mut l, mut r);
+    if below(guess) {
+        // The answer is above `guess`: gallop right until an entry at or above the key.
+        let mut step = 1;
+        l = guess + 1;
+        r = guess + 1;
+        while r < n && below(r) {
+            l = r + 1;
+            r = (guess + 1 + step).min(n);
+            step *= 2;
+        }
+    } else {
+        // At or below `guess`: gallop left until an entry below the key.
+        let mut step = 1;
+        r = guess;
+        l = guess;
+        while l > 0 && !below(l - 1) {
+            r = l - 1;
+            l = guess.saturating_sub(step);
+            step *= 2;
+        }
+    }
+    l + sorted[l..r].partition_point(|&e| key_of(e) < key)
 }
 
 /// Bits of the key that index the delta's buckets.
@@ -499,6 +543,24 @@ mod tests {
         let m = staged.manifest.clone();
         runs.apply(path, staged).unwrap();
         m
+    }
+
+    proptest! {
+        /// The interpolating search finds what a binary search finds, on spread keys, clustered
+        /// keys and long lists of one key.
+        #[test]
+        fn range_of_is_the_entries_of_the_key(
+            keys in proptest::collection::vec(prop_oneof![0u32..8, any::<u32>(), (u32::MAX - 8)..=u32::MAX], 0..300),
+            probe in prop_oneof![0u32..8, any::<u32>(), (u32::MAX - 8)..=u32::MAX],
+        ) {
+            let mut e: Vec<u64> = keys.iter().enumerate().map(|(d, &k)| entry(k, d as u32)).collect();
+            e.sort_unstable();
+            for k in keys.iter().copied().chain([probe]) {
+                let want: Vec<u64> = e.iter().copied().filter(|&x| key_of(x) == k).collect();
+                prop_assert_eq!(range_of(&e, k), &want[..]);
+                prop_assert_eq!(first_at_or_above(&e, k), e.partition_point(|&x| key_of(x) < k));
+            }
+        }
     }
 
     proptest! {
