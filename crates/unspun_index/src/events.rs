@@ -112,8 +112,11 @@ impl Index {
         let post = tx.open_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
         let mut out = Vec::with_capacity(queries.len());
         let mut docs: Vec<u64> = Vec::new();
+        // Every term's documents, read first so that the counts' map is sized once: grown as
+        // they came, its rehashing was a visible part of the story stage.
+        let mut all: Vec<u64> = Vec::new();
         for q in queries {
-            let mut hits: NumMap<u32> = NumMap::default();
+            all.clear();
             for &t in q.terms {
                 docs.clear();
                 let mut over = false;
@@ -146,12 +149,13 @@ impl Index {
                     }
                     None => read(0, UNDATED)?,
                 }
-                if over {
-                    continue;
+                if !over {
+                    all.extend_from_slice(&docs);
                 }
-                for &d in &docs {
-                    *hits.entry(d).or_default() += 1;
-                }
+            }
+            let mut hits: NumMap<u32> = NumMap::with_capacity_and_hasher(all.len(), Default::default());
+            for &d in &all {
+                *hits.entry(d).or_default() += 1;
             }
             out.push(hits);
         }

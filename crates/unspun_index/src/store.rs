@@ -354,18 +354,26 @@ impl Index {
     pub fn candidates(&self, queries: &[Query<'_>], max_posting: usize) -> R<Vec<Candidates>> {
         let runs = self.runs()?;
         let mut out = Vec::with_capacity(queries.len());
+        let mut lists: Vec<(&[u64], &[u64], bool)> = Vec::new();
         for (bk, an, weak) in queries {
             let mut b: Vec<u64> = Vec::new();
             for k in bk.iter() {
                 let (base, delta) = runs.lists(BANDS, fold(*k));
                 b.extend(base.iter().chain(delta).take(max_posting).map(|&e| u64::from(doc_of(e))));
             }
-            let mut by_anchor: crate::NumMap<(u32, u32)> = crate::NumMap::default();
+            // The lists first, so that the counts' map is sized once (grown as they came, its
+            // rehashing was a visible part of the candidate stage).
+            lists.clear();
             for (k, weak) in an.iter().map(|k| (k, false)).chain(weak.iter().map(|k| (k, true))) {
                 let (base, delta) = runs.lists(ANCHORS, fold(*k));
-                if base.len() + delta.len() > max_posting {
-                    continue;
+                if base.len() + delta.len() <= max_posting {
+                    lists.push((base, delta, weak));
                 }
+            }
+            let n: usize = lists.iter().map(|(b, d, _)| b.len() + d.len()).sum();
+            let mut by_anchor: crate::NumMap<(u32, u32)> =
+                crate::NumMap::with_capacity_and_hasher(n, Default::default());
+            for &(base, delta, weak) in &lists {
                 for &v in base.iter().chain(delta) {
                     let e = by_anchor.entry(u64::from(doc_of(v))).or_default();
                     if weak {
