@@ -130,6 +130,13 @@ impl Index {
                     for row in range {
                         let (_, v) = row.map_err(|e| self.err(e))?;
                         let bytes = v.value();
+                        if bytes.len() % 4 != 0 {
+                            return Err(IndexError::Corrupt {
+                                path: self.path.clone(),
+                                what: format!("story postings of term {t}"),
+                                detail: format!("a value of {} bytes is not a list of u32s", bytes.len()),
+                            });
+                        }
                         if docs.len() + bytes.len() / 4 > max_posting {
                             over = true;
                             return Ok(());
@@ -278,6 +285,10 @@ mod tests {
             ix.write(Batch { docs: vec![doc("a", &[1, 2, 3], &[1, 2])], links: vec![] }).unwrap();
         }
         let ix = Index::open(&path, "p").unwrap();
+        // One posting value a term and week of the batch (terms 1, 2 and 3); every document's terms.
+        let stats = ix.check().unwrap();
+        assert_eq!(stats.tables["event_postings"].entries, 3);
+        assert_eq!(stats.tables["event_terms"].entries, 3);
         // The copy "c" counts neither as a document nor in its terms' frequencies.
         let (n, df) = ix.event_df(&[1, 2, 3, 4, 5, 9]).unwrap();
         assert_eq!(n, 2);

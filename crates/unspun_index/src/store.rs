@@ -622,7 +622,7 @@ impl Index {
         stat!("docs", docs);
         stat!("links", links);
         let counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
-        stat!("anchor_counts", counts);
+        stat!("doc_keys", counts);
         let mut postings_bytes = 0;
         for (name, (entries, bytes, ok)) in ["lsh_bands", "anchors"].iter().zip(self.runs()?.stats()) {
             if !ok {
@@ -636,6 +636,12 @@ impl Index {
         }
         let neigh = tx.open_multimap_table(NEIGHBOURS).map_err(|e| self.err(e))?;
         stat!("neighbours", neigh);
+        let ev_terms = tx.open_table(crate::events::EVENT_TERMS).map_err(|e| self.err(e))?;
+        stat!("event_terms", ev_terms);
+        let ev_df = tx.open_table(crate::events::EVENT_DF).map_err(|e| self.err(e))?;
+        stat!("event_df", ev_df);
+        let ev_post = tx.open_table(crate::events::EVENT_POSTINGS).map_err(|e| self.err(e))?;
+        stat!("event_postings", ev_post);
         Ok(IndexStats {
             documents: n_docs,
             links: links.len().map_err(|e| self.err(e))?,
