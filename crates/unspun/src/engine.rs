@@ -813,7 +813,10 @@ impl Engine {
         }
         let mut nums: Vec<u64> = wanted.into_iter().collect();
         nums.sort_unstable();
-        let recs = index.docs(&nums)?;
+        // Read in chunks on every core, a read transaction each: lz4 and redb's page reads for
+        // thousands of documents a slice were one core's work while the other waited.
+        let recs: Vec<_> =
+            nums.par_chunks(256).map(|c| index.docs(c)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
         let stored: HashMap<u64, Stored> = nums
             .into_par_iter()
             .zip(recs)
