@@ -719,9 +719,19 @@ impl Engine {
         cands: &mut Vec<(DocRef, DocRef)>,
     ) -> Result<HashMap<u64, Stored>, EngineError> {
         let Some(index) = &self.index else { return Ok(HashMap::new()) };
+        // Names and numbers make candidates only across languages: when the index holds no document
+        // in another language than this one's (nor one without a language), their lookups (a third
+        // of all) can find nothing that is kept.
+        let languages = index.languages()?;
+        let monolingual = |p: &Prepared| {
+            p.lang.as_deref().is_some_and(|l| languages.iter().all(|&k| k == unspun_index::lang_key(Some(l))))
+        };
         let queries: Vec<(&[u64], &[u64], &[u64])> = live
             .iter()
-            .map(|l| (l.prep.band_keys.as_slice(), l.prep.anchors.as_slice(), l.prep.entity_anchors.as_slice()))
+            .map(|l| {
+                let entities = if monolingual(&l.prep) { &[][..] } else { l.prep.entity_anchors.as_slice() };
+                (l.prep.band_keys.as_slice(), l.prep.anchors.as_slice(), entities)
+            })
             .collect();
         // Posting-list lookups are most of this stage: spread them over the cores, a read
         // transaction per chunk of queries. Each query's candidates are picked in the same pass:

@@ -184,12 +184,30 @@ pub struct Index {
     pub(crate) path: PathBuf,
     /// Every document's strong-anchor count and language key, by number: loaded on first use (8
     /// bytes a document), extended by each write.
-    counts: std::sync::RwLock<Option<Vec<u64>>>,
+    counts: std::sync::RwLock<Option<DocKeys>>,
     /// The band and anchor posting lists.
     runs: std::sync::RwLock<Runs>,
 }
 
 type R<T> = Result<T, IndexError>;
+
+/// The documents' keys (see `doc_key`) by number, and how many documents hold each language key.
+#[derive(Default)]
+struct DocKeys {
+    keys: Vec<u64>,
+    languages: std::collections::BTreeMap<u32, u64>,
+}
+
+impl DocKeys {
+    fn set(&mut self, n: u64, key: u64) {
+        let n = n as usize;
+        if self.keys.len() <= n {
+            self.keys.resize(n + 1, 0);
+        }
+        self.keys[n] = key;
+        *self.languages.entry((key >> 32) as u32).or_default() += 1;
+    }
+}
 
 /// Candidates of one query: documents sharing a band key, and documents by (shared anchors, shared
 /// weak anchors).
@@ -400,27 +418,34 @@ impl Index {
         self.doc_keys(nums, |k| (k >> 32) as u32)
     }
 
+    /// The [`lang_key`]s of the indexed documents' languages, ascending, 0 among them when some
+    /// document has none. A new document whose language is the only one needs no candidates that
+    /// count only across languages.
+    pub fn languages(&self) -> R<Vec<u32>> {
+        self.with_doc_keys(|d| d.languages.keys().copied().collect())
+    }
+
     fn doc_keys(&self, nums: &[u64], part: impl Fn(u64) -> u32) -> R<Vec<u32>> {
+        self.with_doc_keys(|d| nums.iter().map(|&n| d.keys.get(n as usize).map_or(0, |&k| part(k))).collect())
+    }
+
+    fn with_doc_keys<T>(&self, f: impl FnOnce(&DocKeys) -> T) -> R<T> {
         let loaded = self.counts.read().map(|g| g.is_some()).unwrap_or(false);
         if !loaded {
             let tx = self.db.begin_read().map_err(|e| self.err(e))?;
             let t = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
-            let mut c: Vec<u64> = Vec::new();
+            let mut d = DocKeys::default();
             for row in t.iter().map_err(|e| self.err(e))? {
                 let (n, k) = row.map_err(|e| self.err(e))?;
-                let n = n.value() as usize;
-                if c.len() <= n {
-                    c.resize(n + 1, 0);
-                }
-                c[n] = k.value();
+                d.set(n.value(), k.value());
             }
             if let Ok(mut g) = self.counts.write() {
-                *g = Some(c);
+                // Another reader may have loaded them meanwhile: the same table, the same keys.
+                g.get_or_insert(d);
             }
         }
         let g = self.counts.read().map_err(|_| self.poisoned("document keys"))?;
-        let c = g.as_deref().unwrap_or(&[]);
-        Ok(nums.iter().map(|&n| c.get(n as usize).map_or(0, |&k| part(k))).collect())
+        Ok(f(g.as_ref().unwrap_or(&DocKeys::default())))
     }
 
     /// Write a batch in one transaction; returns the numbers given to the batch's documents.
@@ -524,11 +549,7 @@ impl Index {
         if let Ok(mut guard) = self.counts.write() {
             if let Some(c) = guard.as_mut() {
                 for (n, k) in new_counts {
-                    let n = n as usize;
-                    if c.len() <= n {
-                        c.resize(n + 1, 0);
-                    }
-                    c[n] = k;
+                    c.set(n, k);
                 }
             }
         }
@@ -788,6 +809,34 @@ mod tests {
         idx.compact().unwrap();
         assert_eq!(idx.check().unwrap().documents, 3);
         assert!(idx.check().unwrap().tables["anchors"].entries >= 1);
+    }
+
+    #[test]
+    fn the_languages_of_the_index_follow_writes_and_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("idx.redb");
+        let with_lang = |id: &str, lang: Option<&str>| {
+            let mut d = doc(id, id);
+            d.record.lang = lang.map(str::to_string);
+            d
+        };
+        let (en, pt) = (lang_key(Some("en")), lang_key(Some("pt")));
+        {
+            let idx = Index::open(&p, "p1").unwrap();
+            assert_eq!(idx.languages().unwrap(), Vec::<u32>::new());
+            idx.write(Batch { docs: vec![with_lang("a", Some("en")), with_lang("b", Some("en"))], links: vec![] })
+                .unwrap();
+            assert_eq!(idx.languages().unwrap(), vec![en]);
+            idx.write(Batch { docs: vec![with_lang("c", Some("pt"))], links: vec![] }).unwrap();
+            let mut both = vec![en, pt];
+            both.sort_unstable();
+            assert_eq!(idx.languages().unwrap(), both, "the cache follows writes");
+        }
+        let idx = Index::open(&p, "p1").unwrap();
+        idx.write(Batch { docs: vec![with_lang("d", None)], links: vec![] }).unwrap();
+        let mut all = vec![0, en, pt];
+        all.sort_unstable();
+        assert_eq!(idx.languages().unwrap(), all, "loaded from the table, then a document without a language");
     }
 
     #[test]
