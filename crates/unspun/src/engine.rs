@@ -1178,12 +1178,10 @@ valley. They hope to hire six more staff by the summer and to open a café on th
         let shares = [0.5, 0.08, 0.2, 0.1, 0.15, 0.01];
         let by_anchor: unspun_index::NumMap<(u32, u32)> =
             shares.iter().enumerate().map(|(n, &s)| (n as u64, (hits(n, s), 0))).collect();
-        let picked = engine.pick_index_candidates(index, &prep, vec![], by_anchor).unwrap();
+        let picked = engine.pick_index_candidates(index, &prep, vec![], by_anchor.clone()).unwrap();
         // The clear one, then the two best weak ones; 0.01 is below the least share at all.
         assert_eq!(picked, vec![(0, false), (2, false), (4, false)]);
         // A band candidate is verified whatever its anchors.
-        let by_anchor: unspun_index::NumMap<(u32, u32)> =
-            shares.iter().enumerate().map(|(n, &s)| (n as u64, (hits(n, s), 0))).collect();
         let picked = engine.pick_index_candidates(index, &prep, vec![5], by_anchor).unwrap();
         assert_eq!(picked, vec![(0, false), (2, false), (4, false), (5, false)]);
     }

@@ -191,11 +191,11 @@ pub struct Index {
 
 type R<T> = Result<T, IndexError>;
 
-/// The documents' keys (see `doc_key`) by number, and how many documents hold each language key.
+/// The documents' keys (see `doc_key`) by number, and the language keys among them.
 #[derive(Default)]
 struct DocKeys {
     keys: Vec<u64>,
-    languages: std::collections::BTreeMap<u32, u64>,
+    languages: std::collections::BTreeSet<u32>,
 }
 
 impl DocKeys {
@@ -205,7 +205,7 @@ impl DocKeys {
             self.keys.resize(n + 1, 0);
         }
         self.keys[n] = key;
-        *self.languages.entry((key >> 32) as u32).or_default() += 1;
+        self.languages.insert((key >> 32) as u32);
     }
 }
 
@@ -422,7 +422,7 @@ impl Index {
     /// document has none. A new document whose language is the only one needs no candidates that
     /// count only across languages.
     pub fn languages(&self) -> R<Vec<u32>> {
-        self.with_doc_keys(|d| d.languages.keys().copied().collect())
+        self.with_doc_keys(|d| d.languages.iter().copied().collect())
     }
 
     fn doc_keys(&self, nums: &[u64], part: impl Fn(u64) -> u32) -> R<Vec<u32>> {
