@@ -11,6 +11,9 @@ pub struct Config {
     pub clean: bool,
     /// Documents a scan processes and commits together.
     pub batch_size: usize,
+    /// Seconds between durable commits of a scan's batches: the work a crash or a kill can lose
+    /// (whole batches; the index stays consistent). 0 syncs every batch.
+    pub sync_secs: f64,
     /// Anchor or band posting lists longer than this are furniture or stock phrases: passed over.
     pub max_posting: usize,
     /// Shared anchors that make a pair a candidate without a shared LSH band.
@@ -49,6 +52,7 @@ impl Default for Config {
             fingerprint: FingerprintParams::default(),
             clean: true,
             batch_size: 4096,
+            sync_secs: 30.0,
             max_posting: 200,
             min_anchor_hits: 2,
             signals: Signals::default(),

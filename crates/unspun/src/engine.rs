@@ -103,6 +103,8 @@ struct ScanState {
     seed_nums: Vec<u64>,
     /// Without an index: the nodes and links of the report.
     graph: Graph,
+    /// When a batch was last committed durably (see `Config::sync_secs`).
+    last_sync: std::time::Instant,
 }
 
 fn record(timings: &mut BTreeMap<String, f64>, name: &str, t: &StageTimer) {
@@ -245,6 +247,7 @@ impl Engine {
             seen: HashSet::default(),
             seed_nums: Vec::new(),
             graph: Graph::default(),
+            last_sync: std::time::Instant::now(),
         };
         if let Some(p) = std::env::var_os("UNSPUN_DEBUG_CANDIDATES") {
             let _ = std::fs::write(p, "");
@@ -278,7 +281,8 @@ impl Engine {
         if let Some(job) = queued {
             let t = StageTimer::start();
             let n = job.docs.len();
-            st.seed_nums.extend(self.write_batch(job)?);
+            // A durable last commit makes the whole scan durable.
+            st.seed_nums.extend(self.write_batch(job, true)?);
             record(&mut st.timings, "index_write", &t);
             obs.advance(n as u64);
         }
@@ -339,9 +343,9 @@ impl Engine {
     }
 
     /// Store a related batch; its index numbers (none without an index).
-    fn write_batch(&self, job: Batch) -> Result<Vec<u64>, EngineError> {
+    fn write_batch(&self, job: Batch, durable: bool) -> Result<Vec<u64>, EngineError> {
         Ok(match &self.index {
-            Some(index) => index.write(job)?,
+            Some(index) => index.write_with(job, durable)?,
             None => Vec::new(),
         })
     }
@@ -361,12 +365,16 @@ impl Engine {
     ) -> Result<Option<Batch>, EngineError> {
         let n_batch = batch.len();
         let t = StageTimer::start();
+        let durable = queued.is_some() && st.last_sync.elapsed().as_secs_f64() >= self.cfg.sync_secs;
+        if durable {
+            st.last_sync = std::time::Instant::now();
+        }
         let (live, written) = std::thread::scope(|s| {
             let writer = queued.map(|job| {
                 s.spawn(move || {
                     let n = job.docs.len();
                     let t = StageTimer::start_thread();
-                    let nums = self.write_batch(job);
+                    let nums = self.write_batch(job, durable);
                     (nums, n, t.stop())
                 })
             });

@@ -107,6 +107,11 @@ struct ScanArgs {
     /// Documents processed and committed together.
     #[arg(long, default_value_t = 4096)]
     batch_size: usize,
+    /// Seconds between durable commits: a kill or a crash loses at most the batches committed
+    /// since the last one (whole batches: the index stays consistent; rerun the scan to add them).
+    /// 0 syncs every batch to disk.
+    #[arg(long, value_name = "SECS", default_value_t = unspun::Config::default().sync_secs, value_parser = seconds)]
+    sync_every: f64,
     /// Event-term cosine at which two documents are reports of one story.
     #[arg(long, default_value_t = unspun::StoryParams::default().threshold)]
     story_threshold: f32,
@@ -353,6 +358,7 @@ fn scan(a: ScanArgs) -> Result<()> {
     let cfg = Config {
         clean: !a.raw,
         batch_size: a.batch_size,
+        sync_secs: a.sync_every,
         signals,
         story,
         corpus: a.emit_corpus.is_some(),
@@ -885,6 +891,14 @@ fn main() -> ExitCode {
                 ExitCode::from(exit::FAILURE)
             }
         }
+    }
+}
+
+/// A number of seconds: finite and not negative.
+fn seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("{s:?} is not a number of seconds (0 or more)")),
     }
 }
 

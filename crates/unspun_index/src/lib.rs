@@ -5,7 +5,8 @@
 //! verified links between documents. Its LSH band keys and winnowed anchors are posting lists in sorted
 //! run files beside it (`runs.rs`), named by a manifest that commits in the same transaction.
 //! A scan writes each batch in one transaction, so `scan` of today's crawl can be killed at any point
-//! and rerun, and relates new documents to everything indexed before.
+//! and rerun, and relates new documents to everything indexed before. Transactions may commit without a
+//! sync ([`Index::write_with`]): a crash then rolls back whole batches, to the last synced one.
 //!
 //! The file carries a format version and the fingerprint parameters it was built with; opening it with
 //! other parameters is an error rather than silently useless signatures.
