@@ -778,6 +778,30 @@ mod tests {
     }
 
     #[test]
+    fn writes_without_a_sync_are_visible_at_once_and_kept_by_a_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("idx.redb");
+        {
+            let idx = Index::open(&p, "p1").unwrap();
+            assert!(!idx.unsynced.load(std::sync::atomic::Ordering::SeqCst));
+            idx.write_with(Batch { docs: vec![doc("a", "alpha text")], links: vec![] }, false).unwrap();
+            idx.write_with(Batch { docs: vec![doc("b", "beta text")], links: vec![] }, false).unwrap();
+            assert!(idx.unsynced.load(std::sync::atomic::Ordering::SeqCst), "two commits not yet durable");
+            // Readers see a commit whether or not it was synced.
+            assert_eq!(idx.candidates(&[(&[200], &[], &[])], 100).unwrap()[0].0, vec![0, 1]);
+            assert_eq!(idx.doc_by_id("b").unwrap().unwrap().0, 1);
+            idx.sync().unwrap();
+            assert!(!idx.unsynced.load(std::sync::atomic::Ordering::SeqCst));
+            idx.write_with(Batch { docs: vec![doc("c", "gamma")], links: vec![] }, false).unwrap();
+            idx.write(Batch { docs: vec![doc("d", "delta")], links: vec![] }).unwrap();
+            assert!(!idx.unsynced.load(std::sync::atomic::Ordering::SeqCst), "a durable commit syncs those before");
+        }
+        let idx = Index::open(&p, "p1").unwrap();
+        assert_eq!(idx.check().unwrap().documents, 4);
+        assert_eq!(idx.candidates(&[(&[100], &[], &[])], 100).unwrap()[0].0, vec![0, 1, 2, 3]);
+    }
+
+    #[test]
     fn write_query_reopen_and_idempotent() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("idx.redb");
