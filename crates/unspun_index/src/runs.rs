@@ -137,12 +137,7 @@ impl Run {
     }
 }
 
-#[cfg(test)]
-fn range_of(sorted: &[u64], key: u32) -> &[u64] {
-    range_from(sorted, key, None)
-}
-
-/// [`range_of`], the search starting at `hint` (a position in `sorted`) if given.
+/// The entries of `key` in `sorted`, the search starting at `hint` (a position in `sorted`) if given.
 fn range_from(sorted: &[u64], key: u32, hint: Option<usize>) -> &[u64] {
     let a = first_from(sorted, key, hint);
     let rest = &sorted[a..];
@@ -179,14 +174,9 @@ fn interpolate(key: u32, lo: u32, hi: u32, n: usize) -> usize {
 /// The first entry whose key is `key` or above. Keys are hashes, spread evenly over a block: the
 /// position between the block's first and last keys is a good guess, and a search galloping out
 /// from it reads a cache line or two of the block where a binary search read six (the base's
-/// lookups were a tenth of the CPU time of adding 10k documents to a 1M index).
-#[cfg(test)]
-fn first_at_or_above(sorted: &[u64], key: u32) -> usize {
-    first_from(sorted, key, None)
-}
-
-/// [`first_at_or_above`] from `hint`, a guess known without reading `sorted` (see
-/// [`Runs::lists_many`]); without one, the guess interpolates between the first and last keys.
+/// lookups were a tenth of the CPU time of adding 10k documents to a 1M index). `hint` is such a
+/// guess known without reading `sorted` (see [`Runs::lists_many`]); without one, the guess
+/// interpolates between the first and last keys.
 fn first_from(sorted: &[u64], key: u32, hint: Option<usize>) -> usize {
     let n = sorted.len();
     if n <= 16 {
@@ -642,8 +632,8 @@ mod tests {
             e.sort_unstable();
             for k in keys.iter().copied().chain([probe]) {
                 let want: Vec<u64> = e.iter().copied().filter(|&x| key_of(x) == k).collect();
-                prop_assert_eq!(range_of(&e, k), &want[..]);
-                prop_assert_eq!(first_at_or_above(&e, k), e.partition_point(|&x| key_of(x) < k));
+                prop_assert_eq!(range_from(&e, k, None), &want[..]);
+                prop_assert_eq!(first_from(&e, k, None), e.partition_point(|&x| key_of(x) < k));
             }
         }
 
