@@ -344,3 +344,20 @@ fn html_pages_and_jsonl_html_records_are_extracted() {
     assert_eq!(v["id"], "p1");
     assert!(v["text"].as_str().unwrap().contains("fish stocks"));
 }
+
+#[test]
+fn a_sync_interval_that_is_not_a_number_of_seconds_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["-1", "soon", "inf", "NaN"] {
+        let o = unspun()
+            .args(["scan", "examples/demo", "--out"])
+            .arg(dir.path().join("o"))
+            .arg(format!("--sync-every={bad}"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "--sync-every={bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is not a number of seconds"), "--sync-every={bad}: {err}");
+    }
+    assert!(!dir.path().join("o").exists(), "a usage error scans nothing");
+}
