@@ -117,6 +117,31 @@ fn add_time(timings: &mut BTreeMap<String, f64>, name: &str, wall: f64, cpu: f64
     *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += cpu;
 }
 
+/// A verified candidate pair: a link, or two texts that share a passage without being copies.
+enum Checked {
+    Link(DocRef, DocRef, Decision, LinkInfo),
+    SharesText(SharedText),
+}
+
+/// Two texts in one language that share a verbatim passage without being copies.
+pub(crate) struct SharedText {
+    pub a: DocRef,
+    pub b: DocRef,
+    /// The shared passages: character offsets into `a`'s and `b`'s texts, and a similarity.
+    pub evidence: Vec<([u32; 2], [u32; 2], f32)>,
+    pub jaccard: f32,
+    pub containment: f32,
+}
+
+/// What verification found in a set of candidate pairs.
+#[derive(Default)]
+struct Verified {
+    links: Vec<(DocRef, DocRef, Decision, LinkInfo)>,
+    /// Pairs in one language that are no copies but share a verbatim passage (a quote, a wire
+    /// sentence): the story stage holds them to a lower bar (`StoryParams::shared_text`).
+    sharing: Vec<SharedText>,
+}
+
 /// A document loaded back from the index for verification.
 struct Stored {
     id: String,
@@ -405,7 +430,7 @@ impl Engine {
         st.summary.candidates += cands.len();
         record(&mut st.timings, "candidates", &t);
         let t = StageTimer::start();
-        let mut links = self.verify(&live, &HashMap::new(), &cands);
+        let Verified { mut links, mut sharing } = self.verify(&live, &HashMap::new(), &cands);
         record(&mut st.timings, "verify", &t);
         // Against the index a slice at a time, so that the indexed documents loaded for verification
         // (up to `MAX_INDEX_CANDIDATES` each) stay few whatever the batch size.
@@ -417,13 +442,13 @@ impl Engine {
             record(&mut st.timings, "candidates", &t);
             let t = StageTimer::start();
             let base = k * INDEX_SLICE;
-            links.extend(self.verify(slice, &stored, &cands).into_iter().map(|(a, b, d, info)| {
-                let shift = |r: DocRef| match r {
-                    DocRef::New(i) => DocRef::New(base + i),
-                    other => other,
-                };
-                (shift(a), shift(b), d, info)
-            }));
+            let shift = |r: DocRef| match r {
+                DocRef::New(i) => DocRef::New(base + i),
+                other => other,
+            };
+            let found = self.verify(slice, &stored, &cands);
+            links.extend(found.links.into_iter().map(|(a, b, d, info)| (shift(a), shift(b), d, info)));
+            sharing.extend(found.sharing.into_iter().map(|t| SharedText { a: shift(t.a), b: shift(t.b), ..t }));
             record(&mut st.timings, "verify", &t);
         }
         let mut links = keep_mutual_best_translations(links);
@@ -442,8 +467,22 @@ impl Engine {
                     _ => {}
                 }
             }
-            let sb = crate::story::story_batch(&self.cfg.story, self.index.as_ref(), &preps, &copies)?;
+            let pairs: Vec<(DocRef, DocRef)> = sharing.iter().map(|t| (t.a, t.b)).collect();
+            let sb = crate::story::story_batch(&self.cfg.story, self.index.as_ref(), &preps, &copies, &pairs)?;
             let copied: HashSet<(DocRef, DocRef)> = links.iter().flat_map(|l| [(l.0, l.1), (l.1, l.0)]).collect();
+            // A shared passage is the evidence of a story link, oriented as the link is.
+            let mut shared: HashMap<(DocRef, DocRef), SharedText> = HashMap::new();
+            for t in sharing {
+                let back = SharedText {
+                    a: t.b,
+                    b: t.a,
+                    evidence: t.evidence.iter().map(|&(x, y, s)| (y, x, s)).collect(),
+                    jaccard: t.jaccard,
+                    containment: t.containment,
+                };
+                shared.insert((back.a, back.b), back);
+                shared.insert((t.a, t.b), t);
+            }
             for (a, b, s) in sb.links {
                 if copied.contains(&(a, b)) {
                     continue;
@@ -451,10 +490,30 @@ impl Engine {
                 st.summary.story_links += 1;
                 let score = s as f64;
                 let relation = crate::Relation::SameStory;
-                let d = Decision { relation, score, reason: "the same event in other words (event terms)" };
-                let info =
-                    LinkInfo { relation, score, evidence: Vec::new(), jaccard: 0.0, containment: 0.0, unquoted: 0.0 };
-                links.push((a, b, d, info));
+                let info = match shared.remove(&(a, b)) {
+                    Some(t) => LinkInfo {
+                        relation,
+                        score,
+                        evidence: t.evidence,
+                        jaccard: t.jaccard,
+                        containment: t.containment,
+                        unquoted: 0.0,
+                    },
+                    None => LinkInfo {
+                        relation,
+                        score,
+                        evidence: Vec::new(),
+                        jaccard: 0.0,
+                        containment: 0.0,
+                        unquoted: 0.0,
+                    },
+                };
+                let reason = if info.evidence.is_empty() {
+                    "the same event in other words (event terms)"
+                } else {
+                    "the same event, sharing a passage (event terms and shared text)"
+                };
+                links.push((a, b, Decision { relation, score, reason }, info));
             }
             sb.events.into_iter().map(Some).collect()
         } else {
@@ -524,13 +583,9 @@ impl Engine {
 
     /// Verify candidate pairs: the relation and evidence of each that holds (translations not yet
     /// reduced to mutual best ones: see `keep_mutual_best_translations`).
-    fn verify(
-        &self,
-        live: &[Live],
-        stored: &HashMap<u64, Stored>,
-        cands: &[(DocRef, DocRef)],
-    ) -> Vec<(DocRef, DocRef, Decision, LinkInfo)> {
+    fn verify(&self, live: &[Live], stored: &HashMap<u64, Stored>, cands: &[(DocRef, DocRef)]) -> Verified {
         let n_perm = self.cfg.fingerprint.shingle;
+        let shares_text = self.cfg.story.shared_shingles as usize;
         // Every verified candidate with its figures, for tuning (UNSPUN_DEBUG_CANDIDATES=FILE).
         let debug = std::env::var_os("UNSPUN_DEBUG_CANDIDATES").map(|_| std::sync::Mutex::new(Vec::<String>::new()));
         let view = |r: DocRef| -> Option<(&Prepared, &str)> {
@@ -563,7 +618,7 @@ impl Engine {
                 DocRef::Indexed(n) => stored.get(&n).map(|s| &s.shingled),
             }
         };
-        let links: Vec<(DocRef, DocRef, Decision, LinkInfo)> = cands
+        let checked: Vec<Checked> = cands
             .par_iter()
             .filter_map(|&(a, b)| {
                 let ((pa, ta), ka) = (view(a)?, shingled(a)?);
@@ -597,8 +652,42 @@ impl Engine {
                         "reason": d.map(|d| d.reason)});
                     dbg.lock().unwrap().push(line.to_string());
                 }
-                let d = d?;
                 let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
+                let chars = |ra: &Range<usize>, rb: &Range<usize>| {
+                    (
+                        [ca.char_of(ra.start) as u32, ca.char_of(ra.end) as u32],
+                        [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
+                    )
+                };
+                let Some(d) = d else {
+                    if cross || ov.shared < shares_text {
+                        return None;
+                    }
+                    // Below the containment a copy needs, the passages were not looked for: they
+                    // are the evidence of the story link this pair may become.
+                    let full;
+                    let ov = if ov.passages.is_empty() {
+                        full = unspun_align::compare(&pa.view(ka), &pb.view(kb));
+                        &full
+                    } else {
+                        &ov
+                    };
+                    let evidence = ov
+                        .passages
+                        .iter()
+                        .map(|p| {
+                            let (x, y) = chars(&p.a, &p.b);
+                            (x, y, p.similarity as f32)
+                        })
+                        .collect();
+                    return Some(Checked::SharesText(SharedText {
+                        a,
+                        b,
+                        evidence,
+                        jaccard: ov.jaccard as f32,
+                        containment: ov.containment as f32,
+                    }));
+                };
                 // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
                 let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
                     ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
@@ -609,11 +698,8 @@ impl Engine {
                 let evidence = spans
                     .iter()
                     .map(|(ra, rb, sim)| {
-                        (
-                            [ca.char_of(ra.start) as u32, ca.char_of(ra.end) as u32],
-                            [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
-                            *sim,
-                        )
+                        let (x, y) = chars(ra, rb);
+                        (x, y, *sim)
                     })
                     .collect();
                 let info = LinkInfo {
@@ -624,9 +710,16 @@ impl Engine {
                     containment: ov.containment as f32,
                     unquoted: unquoted_containment(&ov) as f32,
                 };
-                Some((a, b, d, info))
+                Some(Checked::Link(a, b, d, info))
             })
             .collect();
+        let mut out = Verified::default();
+        for c in checked {
+            match c {
+                Checked::Link(a, b, d, info) => out.links.push((a, b, d, info)),
+                Checked::SharesText(t) => out.sharing.push(t),
+            }
+        }
         if let (Some(dbg), Some(path)) = (debug, std::env::var_os("UNSPUN_DEBUG_CANDIDATES")) {
             let lines = dbg.into_inner().unwrap_or_default();
             // Appended, one batch after the other.
@@ -635,7 +728,7 @@ impl Engine {
                 let _ = f.write_all((lines.join("\n") + "\n").as_bytes());
             }
         }
-        links
+        out
     }
 
     /// Which indexed documents does `doc` copy, rewrite or translate (or which copy it)? The
@@ -650,7 +743,7 @@ impl Engine {
         let live = [Live { doc, prep }];
         let mut cands = Vec::new();
         let stored = self.index_candidates(&live, &mut cands)?;
-        let mut out: Vec<Match> = keep_mutual_best_translations(self.verify(&live, &stored, &cands))
+        let mut out: Vec<Match> = keep_mutual_best_translations(self.verify(&live, &stored, &cands).links)
             .into_iter()
             .filter_map(|(_, b, d, info)| {
                 let DocRef::Indexed(n) = b else { return None };

@@ -1,15 +1,18 @@
 //! The story stage of a scan batch: weigh each new document's event terms by the document
 //! frequencies of the index plus the batch, find the documents that share its posted terms (in the
 //! batch and in the index), and link those whose event vectors are close enough and whose dates
-//! allow one event.
+//! allow one event. Pairs that verification found sharing a verbatim passage, without being copies,
+//! need less (`StoryParams::shared_text`).
 //!
 //! A document's event vector is weighted once, with the frequencies known when it is indexed, and
-//! stored so; later documents are compared with it as stored. That is the one way in which scanning
+//! stored so; later documents are compared with it as stored. That is one way in which scanning
 //! A then B can differ from scanning A+B: a pair close to the threshold may fall on the other side
-//! when A's vectors were weighted without B's frequencies.
+//! when A's vectors were weighted without B's frequencies. The other: a new document is verified
+//! against at most 24 indexed ones, so a pair sharing a passage that a single scan verifies within
+//! its batch may go unverified against the index and be held to the full threshold.
 use crate::prepare::Prepared;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use unspun_cluster::story::{dot, idf, pick_candidates, weigh, within_window};
 use unspun_cluster::{DateKey, StoryParams};
 use unspun_fingerprint::HashMapH;
@@ -171,7 +174,18 @@ pub(crate) fn story_batch(
     index: Option<&Index>,
     batch: &[&Prepared],
     copies: &[bool],
+    sharing: &[(DocRef, DocRef)],
 ) -> Result<StoryBatch, IndexError> {
+    // Either order: the story stage meets a pair from its new (or lower) document.
+    let sharing: HashSet<(DocRef, DocRef)> = sharing.iter().flat_map(|&(a, b)| [(a, b), (b, a)]).collect();
+    let sharing = &sharing;
+    // Whether two documents at similarity `s` against the bar `th` make one story.
+    let linked = |a: DocRef, b: DocRef, (s, th): (f32, f32), va: &Vectors, vb: &Vectors| {
+        s >= th
+            || (sharing.contains(&(a, b))
+                && s >= th * p.shared_text
+                && dot(&va.names, &vb.names) >= p.shared_text_names)
+    };
     // Document frequencies: the index's, plus this batch's.
     // Keyed by term hashes: no need to hash them again (a batch counts millions of terms).
     let mut df: HashMapH<Term, u64> = HashMapH::default();
@@ -254,8 +268,9 @@ pub(crate) fn story_batch(
                 if !within_window(day_key(events[i].day), day_key(events[j].day), p.window_days) {
                     return None;
                 }
-                let (s, th) = similarity(p, (&vectors[i], &events[i].lang), (&vectors[j], &events[j].lang));
-                (s >= th).then_some((DocRef::New(i), DocRef::New(j), s))
+                let sim = similarity(p, (&vectors[i], &events[i].lang), (&vectors[j], &events[j].lang));
+                let (a, b) = (DocRef::New(i), DocRef::New(j));
+                linked(a, b, sim, &vectors[i], &vectors[j]).then_some((a, b, sim.0))
             })
         })
         .collect();
@@ -306,8 +321,9 @@ pub(crate) fn story_batch(
                     if !within_window(day_key(events[i].day), day_key(*day), p.window_days) {
                         return None;
                     }
-                    let (s, th) = similarity(p, (&vectors[i], &events[i].lang), (v, lang));
-                    (s >= th).then_some((DocRef::New(i), DocRef::Indexed(*k), s))
+                    let sim = similarity(p, (&vectors[i], &events[i].lang), (v, lang));
+                    let (a, b) = (DocRef::New(i), DocRef::Indexed(*k));
+                    linked(a, b, sim, &vectors[i], v).then_some((a, b, sim.0))
                 })
             })
             .collect();

@@ -122,6 +122,10 @@ struct ScanArgs {
     /// cosine of their names, numbers and months alone.
     #[arg(long, default_value_t = unspun::StoryParams::default().cross_language)]
     story_cross_language: f32,
+    /// Factor on the story threshold for two documents in one language that share a verbatim
+    /// passage (a quote, a wire sentence) without being copies.
+    #[arg(long, default_value_t = unspun::StoryParams::default().shared_text)]
+    story_shared_text: f32,
     /// Switch signals off to measure what each carries: skeleton, entities, alignment, stories (comma-separated).
     #[arg(long, value_delimiter = ',', value_parser = ["skeleton", "entities", "alignment", "stories"])]
     without: Vec<String>,
@@ -354,6 +358,7 @@ fn scan(a: ScanArgs) -> Result<()> {
         threshold: a.story_threshold,
         window_days: a.story_window_days,
         cross_language: a.story_cross_language,
+        shared_text: a.story_shared_text,
         ..unspun::StoryParams::default()
     };
     let cfg = Config {
