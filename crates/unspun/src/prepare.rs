@@ -31,6 +31,8 @@ pub struct Prepared {
     pub content_hash: u64,
     /// Wire credit, 0-3 (see `unspun_cluster::wire_evidence_in`).
     pub wire: u8,
+    /// The article says it is a breaking story's first version (`unspun_cluster::first_version`).
+    pub first_version: bool,
     pub date: Option<DateKey>,
     /// Event terms with their weights before corpus statistics (story grouping).
     pub event: unspun_fingerprint::EventTerms,
@@ -131,6 +133,18 @@ pub(crate) fn wire_of(text: &str, spans: &[Range<usize>], lang: Option<&str>) ->
         head.push('\n');
     }
     wire_evidence_in(&head, lang)
+}
+
+/// Whether the article (its kept spans) says it is a breaking story's first version: the marker
+/// sits at the article's start or end, so only those spans are read.
+pub(crate) fn first_version_of(text: &str, spans: &[Range<usize>]) -> bool {
+    match spans {
+        [] => false,
+        [only] => unspun_cluster::first_version(&text[only.clone()]),
+        [first, .., last] => {
+            unspun_cluster::first_version(&text[first.clone()]) || unspun_cluster::first_version(&text[last.clone()])
+        }
+    }
 }
 
 /// Language of the article text (whatlang), when the detector is confident.
@@ -324,6 +338,7 @@ fn prepare_with(
         entity_anchors,
         content_hash: hash_bytes(text.as_bytes()),
         wire,
+        first_version: first_version_of(text, spans),
         date: date.and_then(parse_date),
     };
     (prep, kept)

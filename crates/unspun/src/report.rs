@@ -13,6 +13,7 @@ pub(crate) struct NodeInfo {
     pub date: Option<String>,
     pub date_key: Option<DateKey>,
     pub wire: u8,
+    pub first_version: bool,
     pub length: usize,
     pub cleaned: Arc<str>,
     pub title: Option<String>,
@@ -47,7 +48,7 @@ pub(crate) struct Report {
 }
 
 fn evidence_of(n: &NodeInfo) -> OriginEvidence<'_> {
-    OriginEvidence { id: &n.id, date: n.date_key, wire: n.wire, length: n.length }
+    OriginEvidence { id: &n.id, date: n.date_key, wire: n.wire, first_version: n.first_version, length: n.length }
 }
 
 /// Story id: stable across runs and independent of the order documents were indexed in, derived

@@ -4,6 +4,8 @@ mod origin;
 pub mod story;
 mod unionfind;
 
-pub use origin::{compare_dates, parse_date, pick_original, wire_evidence, wire_evidence_in, DateKey, OriginEvidence};
+pub use origin::{
+    compare_dates, first_version, parse_date, pick_original, wire_evidence, wire_evidence_in, DateKey, OriginEvidence,
+};
 pub use story::StoryParams;
 pub use unionfind::UnionFind;

@@ -184,11 +184,41 @@ fn credit(head: &str) -> Option<&str> {
 }
 
 /// What is known of one family member for choosing the original.
+/// Phrases a breaking story's first version ends (or starts) with, lower case.
+const FIRST_VERSION_MARKERS: [&str; 7] = [
+    "more details to follow",
+    "more to follow",
+    "details to follow",
+    "this story is developing",
+    "this is a developing story",
+    "this story will be updated",
+    "this is a breaking news story",
+];
+
+/// Characters at each end of an article searched for a marker.
+const MARKER_WINDOW: usize = 160;
+
+/// Whether an article says it is the first version of a breaking story ("More details to follow
+/// ...", "This is a developing story"), near its end or its start. Between two copies of one text,
+/// the one that still says so was taken before the update that the other carries: the longer text
+/// is then the later one, not the one the shorter was cut from.
+pub fn first_version(article: &str) -> bool {
+    let head = &article[..char_cut(article, MARKER_WINDOW)];
+    let tail_start = article.char_indices().rev().nth(MARKER_WINDOW).map_or(0, |(i, _)| i);
+    let found = |s: &str| {
+        let s = s.to_lowercase();
+        FIRST_VERSION_MARKERS.iter().any(|m| s.contains(m))
+    };
+    found(head) || (tail_start > 0 && found(&article[tail_start..]))
+}
+
 #[derive(Debug, Clone)]
 pub struct OriginEvidence<'a> {
     pub id: &'a str,
     pub date: Option<DateKey>,
     pub wire: u8,
+    /// The article says it is a breaking story's first version ([`first_version`]).
+    pub first_version: bool,
     /// Article length in tokens: a copy is cut more often than extended.
     pub length: usize,
 }
@@ -213,7 +243,8 @@ fn earlier(a: &OriginEvidence<'_>, b: &OriginEvidence<'_>) -> bool {
         }
     }
     // A dated member beats an undated one only through the evidence below: a missing date says nothing.
-    a.wire.cmp(&b.wire).then(a.length.cmp(&b.length)).then(b.id.cmp(a.id)) == Ordering::Greater
+    a.wire.cmp(&b.wire).then(a.first_version.cmp(&b.first_version)).then(a.length.cmp(&b.length)).then(b.id.cmp(a.id))
+        == Ordering::Greater
 }
 
 #[cfg(test)]
@@ -267,15 +298,45 @@ mod tests {
     #[test]
     fn original_by_date_then_evidence() {
         let m = [
-            OriginEvidence { id: "copy", date: parse_date("2017-09-14"), wire: 2, length: 500 },
-            OriginEvidence { id: "wire", date: parse_date("2017-09-13"), wire: 0, length: 100 },
+            OriginEvidence { id: "copy", date: parse_date("2017-09-14"), wire: 2, first_version: false, length: 500 },
+            OriginEvidence { id: "wire", date: parse_date("2017-09-13"), wire: 0, first_version: false, length: 100 },
         ];
         assert_eq!(pick_original(&m), 1);
         let m = [
-            OriginEvidence { id: "a", date: None, wire: 0, length: 500 },
-            OriginEvidence { id: "b", date: None, wire: 2, length: 300 },
-            OriginEvidence { id: "c", date: None, wire: 2, length: 400 },
+            OriginEvidence { id: "a", date: None, wire: 0, first_version: false, length: 500 },
+            OriginEvidence { id: "b", date: None, wire: 2, first_version: false, length: 300 },
+            OriginEvidence { id: "c", date: None, wire: 2, first_version: false, length: 400 },
         ];
         assert_eq!(pick_original(&m), 2);
+        // A breaking story's first version beats a longer copy that carries the update, not a
+        // wire credit; a date still comes first.
+        let m = [
+            OriginEvidence { id: "later", date: None, wire: 0, first_version: false, length: 400 },
+            OriginEvidence { id: "first", date: None, wire: 0, first_version: true, length: 150 },
+            OriginEvidence { id: "credited", date: None, wire: 1, first_version: false, length: 100 },
+        ];
+        assert_eq!(pick_original(&m[..2]), 1);
+        assert_eq!(pick_original(&m), 2);
+        let dated = OriginEvidence { id: "dated", date: parse_date("2017-09-21"), ..m[0].clone() };
+        let first = OriginEvidence { date: parse_date("2017-09-22"), ..m[1].clone() };
+        assert_eq!(pick_original(&[first, dated]), 1);
+    }
+
+    #[test]
+    fn first_version_markers_at_either_end_only() {
+        assert!(first_version(
+            "Uber loses its licence.\n\nThe firm has 21 days to appeal.\n\nMore details to follow ..."
+        ));
+        assert!(first_version("This is a developing story. Uber has lost its licence in London."));
+        assert!(first_version("BREAKING: this story will be updated. Uber loses licence."));
+        assert!(!first_version("Uber loses its licence. The firm has 21 days to appeal."));
+        // Far from both ends it is part of the story, not a marker.
+        let mid = format!("{} There is more to follow, the mayor said. {}", "Word ".repeat(60), "Word ".repeat(60));
+        assert!(!first_version(&mid));
+        assert!(!first_version(""));
+        // Multi-byte text at the window's edges.
+        let wide = format!("{}More to follow", "é".repeat(400));
+        assert!(first_version(&wide));
+        assert!(!first_version(&"é".repeat(400)));
     }
 }
