@@ -430,7 +430,7 @@ impl Engine {
         st.summary.candidates += cands.len();
         record(&mut st.timings, "candidates", &t);
         let t = StageTimer::start();
-        let Verified { mut links, mut sharing } = self.verify(&live, &HashMap::new(), &cands);
+        let Verified { mut links, mut sharing } = self.verify(&live, &HashMap::new(), &cands, self.cfg.signals.stories);
         record(&mut st.timings, "verify", &t);
         // Against the index a slice at a time, so that the indexed documents loaded for verification
         // (up to `MAX_INDEX_CANDIDATES` each) stay few whatever the batch size.
@@ -446,7 +446,7 @@ impl Engine {
                 DocRef::New(i) => DocRef::New(base + i),
                 other => other,
             };
-            let found = self.verify(slice, &stored, &cands);
+            let found = self.verify(slice, &stored, &cands, self.cfg.signals.stories);
             links.extend(found.links.into_iter().map(|(a, b, d, info)| (shift(a), shift(b), d, info)));
             sharing.extend(found.sharing.into_iter().map(|t| SharedText { a: shift(t.a), b: shift(t.b), ..t }));
             record(&mut st.timings, "verify", &t);
@@ -582,8 +582,16 @@ impl Engine {
     }
 
     /// Verify candidate pairs: the relation and evidence of each that holds (translations not yet
-    /// reduced to mutual best ones: see `keep_mutual_best_translations`).
-    fn verify(&self, live: &[Live], stored: &HashMap<u64, Stored>, cands: &[(DocRef, DocRef)]) -> Verified {
+    /// reduced to mutual best ones: see `keep_mutual_best_translations`), and, with `sharing`, the
+    /// pairs that share a passage without being copies, with the passages (for the story stage; a
+    /// lookup has no use for them).
+    fn verify(
+        &self,
+        live: &[Live],
+        stored: &HashMap<u64, Stored>,
+        cands: &[(DocRef, DocRef)],
+        sharing: bool,
+    ) -> Verified {
         let n_perm = self.cfg.fingerprint.shingle;
         let shares_text = self.cfg.story.shared_shingles as usize;
         // Every verified candidate with its figures, for tuning (UNSPUN_DEBUG_CANDIDATES=FILE).
@@ -652,6 +660,10 @@ impl Engine {
                         "reason": d.map(|d| d.reason)});
                     dbg.lock().unwrap().push(line.to_string());
                 }
+                if d.is_none() && (!sharing || cross || ov.shared < shares_text) {
+                    return None;
+                }
+                // Character maps only for the pairs that leave evidence: each reads a whole text.
                 let (ca, cb) = (CharMap::new(ta), CharMap::new(tb));
                 let chars = |ra: &Range<usize>, rb: &Range<usize>| {
                     (
@@ -660,9 +672,6 @@ impl Engine {
                     )
                 };
                 let Some(d) = d else {
-                    if cross || ov.shared < shares_text {
-                        return None;
-                    }
                     // Below the containment a copy needs, the passages were not looked for: they
                     // are the evidence of the story link this pair may become.
                     let full;
@@ -743,7 +752,7 @@ impl Engine {
         let live = [Live { doc, prep }];
         let mut cands = Vec::new();
         let stored = self.index_candidates(&live, &mut cands)?;
-        let mut out: Vec<Match> = keep_mutual_best_translations(self.verify(&live, &stored, &cands).links)
+        let mut out: Vec<Match> = keep_mutual_best_translations(self.verify(&live, &stored, &cands, false).links)
             .into_iter()
             .filter_map(|(_, b, d, info)| {
                 let DocRef::Indexed(n) = b else { return None };
