@@ -848,23 +848,20 @@ impl Engine {
         // the ranking and the language filter read only in-memory tables, and done in one loop
         // after the lookups they left a core idle for a tenth of the stage at 1M documents.
         const CHUNK: usize = 32;
-        let picked: Vec<Vec<(u64, bool)>> = queries
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(c, q)| {
-                let found = index.candidates(q, self.cfg.max_posting)?;
-                found
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, (by_band, by_anchor))| {
-                        self.pick_index_candidates(index, &live[c * CHUNK + k].prep, by_band, by_anchor)
-                    })
-                    .collect::<Result<Vec<_>, EngineError>>()
-            })
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .flatten()
-            .collect();
+        // When the index is not cached the lookups wait on page faults: see `io_pool`.
+        let picked: Vec<Vec<(u64, bool)>> = crate::io_pool::map_chunks(&INDEX_LOOKUPS, &queries, CHUNK, |c, q| {
+            let found = index.candidates(q, self.cfg.max_posting)?;
+            found
+                .into_iter()
+                .enumerate()
+                .map(|(k, (by_band, by_anchor))| {
+                    self.pick_index_candidates(index, &live[c * CHUNK + k].prep, by_band, by_anchor)
+                })
+                .collect::<Result<Vec<_>, EngineError>>()
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
         let mut wanted: HashSet<u64> = HashSet::new();
         let mut weak_only: HashSet<(usize, u64)> = HashSet::new();
         for (i, js) in picked.into_iter().enumerate() {
@@ -881,7 +878,7 @@ impl Engine {
         // Read in chunks on every core, a read transaction each: lz4 and redb's page reads for
         // thousands of documents a slice were one core's work while the other waited.
         let recs: Vec<_> =
-            nums.par_chunks(256).map(|c| index.docs(c)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
+            crate::io_pool::map_chunks(&INDEX_DOCS, &nums, 64, |_, c| index.docs(c))?.into_iter().flatten().collect();
         let stored: HashMap<u64, Stored> = nums
             .into_par_iter()
             .zip(recs)
@@ -1050,6 +1047,10 @@ fn is_candidate(hits: (u32, u32), min_hits: u32, min_share: f64, a: &Prepared, b
 
 /// Documents of a batch compared with the index together (see `scan_batch`).
 const INDEX_SLICE: usize = 512;
+
+/// Where the candidate stage reads the index (see `io_pool`): posting lookups, and documents.
+static INDEX_LOOKUPS: crate::io_pool::Site = crate::io_pool::Site::new();
+static INDEX_DOCS: crate::io_pool::Site = crate::io_pool::Site::new();
 
 /// Indexed documents found by anchors that one new document is verified against: the best by share
 /// of anchors. A family needs one link to each member to form, and a story syndicated to hundreds of

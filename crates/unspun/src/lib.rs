@@ -17,6 +17,7 @@ mod config;
 mod decide;
 mod engine;
 mod explain;
+mod io_pool;
 mod prepare;
 mod report;
 mod stories;

@@ -29,6 +29,10 @@ pub(crate) struct StoryBatch {
 
 const Q: f32 = 65535.0;
 
+/// Where the story stage reads the index (see `io_pool`): postings, and stored vectors.
+static STORY_QUERIES: crate::io_pool::Site = crate::io_pool::Site::new();
+static STORY_VECTORS: crate::io_pool::Site = crate::io_pool::Site::new();
+
 /// A unit-length event vector, sorted by term.
 type Vector = Vec<(Term, f32)>;
 
@@ -282,32 +286,29 @@ pub(crate) fn story_batch(
         // query's counts span up to thousands of documents, and only the picked candidates need to
         // outlive it. Queries differ in cost by far more than chunks of 256 evened out: with 16 a
         // batch, one core waited for the other's last chunk (1.44x on 2 cores at 100k; 1.75x now).
-        let picked: Vec<Vec<u64>> = queries
-            .par_chunks(32)
-            .map(|chunk| {
-                let found = index.event_candidates(chunk, p.max_posting)?;
-                Ok(found.into_iter().map(|c| pick_candidates(c, p)).collect::<Vec<_>>())
-            })
-            .collect::<Result<Vec<_>, IndexError>>()?
-            .into_iter()
-            .flatten()
-            .collect();
+        let picked: Vec<Vec<u64>> = crate::io_pool::map_chunks(&STORY_QUERIES, &queries, 32, |_, chunk| {
+            let found = index.event_candidates(chunk, p.max_posting)?;
+            Ok::<_, IndexError>(found.into_iter().map(|c| pick_candidates(c, p)).collect::<Vec<_>>())
+        })?
+        .into_iter()
+        .flatten()
+        .collect();
         let mut wanted: Vec<u64> = picked.iter().flatten().copied().collect();
         wanted.sort_unstable();
         wanted.dedup();
-        // Read and decoded on every core: thousands of documents a batch, one core's work while
-        // the other waited.
-        let stored: HashMap<u64, (Option<i64>, Option<String>, Vectors)> = wanted
-            .par_chunks(512)
-            .map(|c| {
+        // Read and decoded on every core (and on more threads when the reads wait on the disk,
+        // see `io_pool`): thousands of documents a batch, one core's work while the other waited.
+        let stored: HashMap<u64, (Option<i64>, Option<String>, Vectors)> =
+            crate::io_pool::map_chunks(&STORY_VECTORS, &wanted, 128, |_, c| {
                 let docs = index.event_docs(c)?;
-                Ok(c.iter()
-                    .copied()
-                    .zip(docs)
-                    .filter_map(|(k, e)| e.map(|e| (k, (e.day, e.lang.clone(), Vectors::stored(&e)))))
-                    .collect::<Vec<_>>())
-            })
-            .collect::<Result<Vec<_>, IndexError>>()?
+                Ok::<_, IndexError>(
+                    c.iter()
+                        .copied()
+                        .zip(docs)
+                        .filter_map(|(k, e)| e.map(|e| (k, (e.day, e.lang.clone(), Vectors::stored(&e)))))
+                        .collect::<Vec<_>>(),
+                )
+            })?
             .into_iter()
             .flatten()
             .collect();
