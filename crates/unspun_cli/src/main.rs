@@ -124,7 +124,8 @@ struct ScanArgs {
     story_cross_language: f32,
     /// Factor on the story threshold for two documents in one language that share a verbatim
     /// passage (a quote, a wire sentence) without being copies.
-    #[arg(long, default_value_t = unspun::StoryParams::default().shared_text)]
+    /// 1 or more turns the rule off.
+    #[arg(long, default_value_t = unspun::StoryParams::default().shared_text, value_parser = factor)]
     story_shared_text: f32,
     /// Switch signals off to measure what each carries: skeleton, entities, alignment, stories (comma-separated).
     #[arg(long, value_delimiter = ',', value_parser = ["skeleton", "entities", "alignment", "stories"])]
@@ -922,6 +923,14 @@ fn seconds(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
         _ => Err(format!("{s:?} is not a number of seconds (0 or more)")),
+    }
+}
+
+/// A factor on a threshold: finite, 0 or more.
+fn factor(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        _ => Err(format!("{s:?} is not a factor (a number, 0 or more)")),
     }
 }
 

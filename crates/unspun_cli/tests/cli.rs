@@ -361,3 +361,20 @@ fn a_sync_interval_that_is_not_a_number_of_seconds_is_a_usage_error() {
     }
     assert!(!dir.path().join("o").exists(), "a usage error scans nothing");
 }
+
+#[test]
+fn a_story_factor_that_is_not_a_number_of_zero_or_more_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in ["-0.5", "half", "inf", "NaN"] {
+        let o = unspun()
+            .args(["scan", "examples/demo", "--out"])
+            .arg(dir.path().join("o"))
+            .arg(format!("--story-shared-text={bad}"))
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "--story-shared-text={bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is not a factor"), "--story-shared-text={bad}: {err}");
+    }
+    assert!(!dir.path().join("o").exists(), "a usage error scans nothing");
+}
