@@ -345,36 +345,30 @@ fn html_pages_and_jsonl_html_records_are_extracted() {
     assert!(v["text"].as_str().unwrap().contains("fish stocks"));
 }
 
-#[test]
-fn a_sync_interval_that_is_not_a_number_of_seconds_is_a_usage_error() {
+/// Each of `bad` as the value of `flag` stops `scan` before it starts: exit 2, the message naming
+/// what the value should be, nothing written.
+fn assert_usage_error(flag: &str, bad: &[&str], says: &str) {
     let dir = tempfile::tempdir().unwrap();
-    for bad in ["-1", "soon", "inf", "NaN"] {
+    for v in bad {
         let o = unspun()
             .args(["scan", "examples/demo", "--out"])
             .arg(dir.path().join("o"))
-            .arg(format!("--sync-every={bad}"))
+            .arg(format!("{flag}={v}"))
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "--sync-every={bad}");
+        assert_eq!(o.status.code(), Some(2), "{flag}={v}");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("is not a number of seconds"), "--sync-every={bad}: {err}");
+        assert!(err.contains(says), "{flag}={v}: {err}");
     }
     assert!(!dir.path().join("o").exists(), "a usage error scans nothing");
 }
 
 #[test]
+fn a_sync_interval_that_is_not_a_number_of_seconds_is_a_usage_error() {
+    assert_usage_error("--sync-every", &["-1", "soon", "inf", "NaN"], "is not a number of seconds");
+}
+
+#[test]
 fn a_story_factor_that_is_not_a_number_of_zero_or_more_is_a_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    for bad in ["-0.5", "half", "inf", "NaN"] {
-        let o = unspun()
-            .args(["scan", "examples/demo", "--out"])
-            .arg(dir.path().join("o"))
-            .arg(format!("--story-shared-text={bad}"))
-            .output()
-            .unwrap();
-        assert_eq!(o.status.code(), Some(2), "--story-shared-text={bad}");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("is not a factor"), "--story-shared-text={bad}: {err}");
-    }
-    assert!(!dir.path().join("o").exists(), "a usage error scans nothing");
+    assert_usage_error("--story-shared-text", &["-0.5", "half", "inf", "NaN"], "is not a factor");
 }
