@@ -29,7 +29,7 @@ pub use decide::{decide, Decision, Relation};
 pub use engine::{Engine, EngineError, Match, Observer, ScanOutcome, SilentObserver, Summary};
 pub use explain::{AlignedSentences, ExplainedDoc, Explanation};
 pub use prepare::{prepare, Prepared};
-pub use stories::{StoryDoc, StoryView};
+pub use stories::{SharedPassage, StoryDoc, StoryView};
 pub use unspun_cluster::StoryParams;
 pub use unspun_extract as extract;
 pub use unspun_index as index;

@@ -29,6 +29,19 @@ pub struct StoryView {
     pub cluster: ClusterOut,
     pub timeline: Vec<StoryDoc>,
     pub links: Vec<PairOut>,
+    /// What independent reports of the story share word for word (a quote, a wire sentence): the
+    /// longest passage of each `same_story` link that has one.
+    pub shared: Vec<SharedPassage>,
+}
+
+/// The longest passage two documents of a story share without being copies.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedPassage {
+    pub a: String,
+    pub b: String,
+    /// The passage as it reads in `a`, with its character offsets there.
+    pub text: String,
+    pub chars: [usize; 2],
 }
 
 impl Engine {
@@ -105,6 +118,21 @@ impl Engine {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => a.1.id.cmp(&b.1.id),
         });
-        Ok(Some(StoryView { cluster, timeline: timeline.into_iter().map(|t| t.1).collect(), links: report.pairs }))
+        let mut shared = Vec::new();
+        for p in report.pairs.iter().filter(|p| p.relation == crate::Relation::SameStory.as_str()) {
+            let Some(e) = p.evidence.iter().max_by_key(|e| (e.a[1].saturating_sub(e.a[0]), std::cmp::Reverse(e.a[0])))
+            else {
+                continue;
+            };
+            let Some(text) = index.doc_by_id(&p.a)?.and_then(|(_, rec)| rec.text()) else { continue };
+            let passage: String = text.chars().skip(e.a[0]).take(e.a[1].saturating_sub(e.a[0])).collect();
+            shared.push(SharedPassage { a: p.a.clone(), b: p.b.clone(), text: passage, chars: e.a });
+        }
+        Ok(Some(StoryView {
+            cluster,
+            timeline: timeline.into_iter().map(|t| t.1).collect(),
+            links: report.pairs,
+            shared,
+        }))
     }
 }

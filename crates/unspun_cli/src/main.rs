@@ -720,6 +720,15 @@ fn story(a: StoryArgs) -> Result<()> {
     if !reports.is_empty() {
         println!("\nindependent reports: {}", reports.join(", "));
     }
+    if !v.shared.is_empty() {
+        println!("\nshared word for word:");
+        for p in &v.shared {
+            let words = p.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let cut: String = words.chars().take(160).collect();
+            let more = if cut.len() < words.len() { " ..." } else { "" };
+            println!("  {} ~ {}: \"{}{more}\"", p.a, p.b, cut.trim_end());
+        }
+    }
     println!("\ntimeline:");
     for d in &v.timeline {
         println!(

@@ -187,3 +187,36 @@ fn two_reports_that_quote_one_statement_are_one_story_with_the_quote_as_evidence
         scan(&[docs.to_str().unwrap(), "--no-index", "--story-shared-text", "1"], &dir.path().join("off"));
     assert!(link(&pairs).is_none());
 }
+
+/// `unspun story` shows what the independent reports of a story share word for word: in
+/// newsreuse-dev's SEC story (s05), the sentence of the SEC's statement that they all quote.
+#[test]
+fn a_story_shows_the_passages_its_reports_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = shared().join("data/newsreuse-dev/docs.jsonl");
+    let idx = dir.path().join("i.redb");
+    scan(&[docs.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.path().join("out"));
+    let o = unspun().args(["story", "--index"]).arg(&idx).arg("d0080").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let at = out.find("shared word for word:").expect(&out);
+    assert!(
+        out[at..].lines().any(|l| l.contains("d0080") && l.contains("personally identifiable information")),
+        "{out}"
+    );
+    // The JSON gives each passage as it reads in its first document, at its offsets there.
+    let o = unspun().args(["story", "--json", "--index"]).arg(&idx).arg("d0080").output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let passages = v["shared"].as_array().unwrap();
+    assert!(passages.len() >= 3, "{passages:?}");
+    let texts: std::collections::HashMap<String, String> = read_jsonl(&docs)
+        .into_iter()
+        .map(|d| (d["id"].as_str().unwrap().to_string(), d["text"].as_str().unwrap().to_string()))
+        .collect();
+    for p in passages {
+        let (s, e) = (p["chars"][0].as_u64().unwrap() as usize, p["chars"][1].as_u64().unwrap() as usize);
+        let want: String = texts[p["a"].as_str().unwrap()].chars().skip(s).take(e - s).collect();
+        assert_eq!(p["text"].as_str().unwrap(), want);
+        assert!(want.split_whitespace().count() >= 5, "{p}");
+    }
+}
