@@ -467,10 +467,8 @@ impl Engine {
                     _ => {}
                 }
             }
-            let pairs: Vec<(DocRef, DocRef)> = sharing.iter().map(|t| (t.a, t.b)).collect();
-            let sb = crate::story::story_batch(&self.cfg.story, self.index.as_ref(), &preps, &copies, &pairs)?;
-            let copied: HashSet<(DocRef, DocRef)> = links.iter().flat_map(|l| [(l.0, l.1), (l.1, l.0)]).collect();
-            // A shared passage is the evidence of a story link, oriented as the link is.
+            // Each pair sharing a passage, under either order (the story stage meets a pair from its
+            // new or lower document), with the passages oriented as that order is.
             let mut shared: HashMap<(DocRef, DocRef), SharedText> = HashMap::new();
             for t in sharing {
                 let back = SharedText {
@@ -483,6 +481,9 @@ impl Engine {
                 shared.insert((back.a, back.b), back);
                 shared.insert((t.a, t.b), t);
             }
+            let shares = |a: DocRef, b: DocRef| shared.contains_key(&(a, b));
+            let sb = crate::story::story_batch(&self.cfg.story, self.index.as_ref(), &preps, &copies, &shares)?;
+            let copied: HashSet<(DocRef, DocRef)> = links.iter().flat_map(|l| [(l.0, l.1), (l.1, l.0)]).collect();
             for (a, b, s) in sb.links {
                 if copied.contains(&(a, b)) {
                     continue;
@@ -490,24 +491,9 @@ impl Engine {
                 st.summary.story_links += 1;
                 let score = s as f64;
                 let relation = crate::Relation::SameStory;
-                let info = match shared.remove(&(a, b)) {
-                    Some(t) => LinkInfo {
-                        relation,
-                        score,
-                        evidence: t.evidence,
-                        jaccard: t.jaccard,
-                        containment: t.containment,
-                        unquoted: 0.0,
-                    },
-                    None => LinkInfo {
-                        relation,
-                        score,
-                        evidence: Vec::new(),
-                        jaccard: 0.0,
-                        containment: 0.0,
-                        unquoted: 0.0,
-                    },
-                };
+                let (evidence, jaccard, containment) =
+                    shared.remove(&(a, b)).map_or((Vec::new(), 0.0, 0.0), |t| (t.evidence, t.jaccard, t.containment));
+                let info = LinkInfo { relation, score, evidence, jaccard, containment, unquoted: 0.0 };
                 let reason = if info.evidence.is_empty() {
                     "the same event in other words (event terms)"
                 } else {

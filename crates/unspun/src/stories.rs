@@ -2,6 +2,7 @@
 use crate::engine::{Engine, EngineError};
 use crate::report::build_report;
 use serde::Serialize;
+use std::collections::HashMap;
 use unspun_io::output::{ClusterOut, PairOut};
 
 /// One document of a story, as the timeline shows it.
@@ -119,12 +120,17 @@ impl Engine {
             (None, None) => a.1.id.cmp(&b.1.id),
         });
         let mut shared = Vec::new();
+        // A report shares passages with several others: its text is read once.
+        let mut texts: HashMap<&str, Option<String>> = HashMap::new();
         for p in report.pairs.iter().filter(|p| p.relation == crate::Relation::SameStory.as_str()) {
             let Some(e) = p.evidence.iter().max_by_key(|e| (e.a[1].saturating_sub(e.a[0]), std::cmp::Reverse(e.a[0])))
             else {
                 continue;
             };
-            let Some(text) = index.doc_by_id(&p.a)?.and_then(|(_, rec)| rec.text()) else { continue };
+            if !texts.contains_key(p.a.as_str()) {
+                texts.insert(&p.a, index.doc_by_id(&p.a)?.and_then(|(_, rec)| rec.text()));
+            }
+            let Some(text) = &texts[p.a.as_str()] else { continue };
             let passage: String = text.chars().skip(e.a[0]).take(e.a[1].saturating_sub(e.a[0])).collect();
             shared.push(SharedPassage { a: p.a.clone(), b: p.b.clone(), text: passage, chars: e.a });
         }

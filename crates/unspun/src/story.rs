@@ -12,7 +12,7 @@
 //! its batch may go unverified against the index and be held to the full threshold.
 use crate::prepare::Prepared;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use unspun_cluster::story::{dot, idf, pick_candidates, weigh, within_window};
 use unspun_cluster::{DateKey, StoryParams};
 use unspun_fingerprint::HashMapH;
@@ -178,17 +178,11 @@ pub(crate) fn story_batch(
     index: Option<&Index>,
     batch: &[&Prepared],
     copies: &[bool],
-    sharing: &[(DocRef, DocRef)],
+    shares_text: &(dyn Fn(DocRef, DocRef) -> bool + Sync),
 ) -> Result<StoryBatch, IndexError> {
-    // Either order: the story stage meets a pair from its new (or lower) document.
-    let sharing: HashSet<(DocRef, DocRef)> = sharing.iter().flat_map(|&(a, b)| [(a, b), (b, a)]).collect();
-    let sharing = &sharing;
     // Whether two documents at similarity `s` against the bar `th` make one story.
     let linked = |a: DocRef, b: DocRef, (s, th): (f32, f32), va: &Vectors, vb: &Vectors| {
-        s >= th
-            || (sharing.contains(&(a, b))
-                && s >= th * p.shared_text
-                && dot(&va.names, &vb.names) >= p.shared_text_names)
+        s >= th || (shares_text(a, b) && s >= th * p.shared_text && dot(&va.names, &vb.names) >= p.shared_text_names)
     };
     // Document frequencies: the index's, plus this batch's.
     // Keyed by term hashes: no need to hash them again (a batch counts millions of terms).

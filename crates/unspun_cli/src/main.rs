@@ -927,20 +927,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// A finite number, 0 or more.
+fn non_negative(s: &str) -> Option<f64> {
+    s.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0)
+}
+
 /// A number of seconds: finite and not negative.
 fn seconds(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
-        _ => Err(format!("{s:?} is not a number of seconds (0 or more)")),
-    }
+    non_negative(s).ok_or_else(|| format!("{s:?} is not a number of seconds (0 or more)"))
 }
 
 /// A factor on a threshold: finite, 0 or more.
 fn factor(s: &str) -> Result<f32, String> {
-    match s.parse::<f32>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
-        _ => Err(format!("{s:?} is not a factor (a number, 0 or more)")),
-    }
+    non_negative(s)
+        .map(|x| x as f32)
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("{s:?} is not a factor (a number, 0 or more)"))
 }
 
 #[cfg(test)]
