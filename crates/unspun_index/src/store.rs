@@ -524,7 +524,7 @@ impl Index {
                 rows.sort_unstable();
                 rows.dedup();
             }
-            let change = self.runs()?.stage(&self.path, vec![band_rows, anchor_rows])?;
+            let change = self.runs()?.stage(&self.path, vec![band_rows, anchor_rows], durable)?;
             let manifest = self.manifest_bytes(&change)?;
             meta.insert(RUNS_KEY, manifest.as_slice()).map_err(|e| self.err(e))?;
             staged = change;
@@ -562,7 +562,7 @@ impl Index {
             meta.insert("next_doc", next.to_le_bytes().as_slice()).map_err(|e| self.err(e))?;
             nums = (assigned, new_counts);
         }
-        let durable = durable || staged.replaces_files();
+        let durable = staged.durable();
         if durable {
             // Recovery after a crash reads the allocator state this saves instead of walking the file.
             tx.set_quick_repair(true);
@@ -738,6 +738,8 @@ impl Index {
         if !self.unsynced.load(std::sync::atomic::Ordering::SeqCst) {
             return Ok(());
         }
+        // The posting files the last commits named first: the durable commit below names them too.
+        self.runs_mut()?.sync_files(&self.path)?;
         let mut tx = self.db.begin_write().map_err(|e| self.err(e))?;
         tx.set_quick_repair(true);
         tx.commit().map_err(|e| self.err(e))?;
