@@ -10,6 +10,7 @@ use std::hash::BuildHasherDefault;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 use unspun_extract::{clean_plain, HostLineStats};
 use unspun_fingerprint::{HashMapH, IdentityHasher, MinHasher};
 use unspun_index::{Batch, DocRecord, DocRef, Index, IndexError, NewDoc, NewLink};
@@ -115,6 +116,33 @@ fn record(timings: &mut BTreeMap<String, f64>, name: &str, t: &StageTimer) {
 fn add_time(timings: &mut BTreeMap<String, f64>, name: &str, wall: f64, cpu: f64) {
     *timings.entry(format!("{name}_s")).or_insert(0.0) += wall;
     *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += cpu;
+}
+
+/// Consecutive phases of a batch, each measured in wall time, process CPU time and its span.
+struct Phase {
+    timer: StageTimer,
+    begun: Instant,
+}
+
+impl Phase {
+    fn start() -> Phase {
+        Phase { timer: StageTimer::start(), begun: Instant::now() }
+    }
+
+    /// The phase just ended (wall, CPU, span); the next one starts.
+    fn next(&mut self) -> (f64, f64, (Instant, Instant)) {
+        let (wall, cpu) = self.timer.stop();
+        let now = Instant::now();
+        let span = (self.begun, now);
+        *self = Phase::start();
+        (wall, cpu, span)
+    }
+}
+
+/// Seconds two spans of time share.
+fn overlap(a: (Instant, Instant), b: (Instant, Instant)) -> f64 {
+    let (start, end) = (a.0.max(b.0), a.1.min(b.1));
+    end.saturating_duration_since(start).as_secs_f64()
 }
 
 /// A verified candidate pair: a link, or two texts that share a passage without being copies.
@@ -376,10 +404,11 @@ impl Engine {
     }
 
     /// Prepare, relate and verify one batch, while the previous one (`queued`) is written to the
-    /// index; returns this batch's write, to be done beside the next batch's preparation (or alone at
-    /// the end). Preparing needs nothing of the index, and relating needs the previous batch written:
-    /// the index write, one core's work, no longer leaves the other idle (at 100k documents it was
-    /// 13% of the wall time).
+    /// index; returns this batch's write, to be done beside the next batch's work (or alone at the
+    /// end). Preparing the batch and relating it within itself need nothing of the index; relating
+    /// it with the index needs the previous batch written. The write, one core's work, so runs beside
+    /// the first three: beside preparation alone, the writes that merge posting runs outlasted it and
+    /// left the other core idle (2 s of a 100k scan).
     fn scan_batch(
         &self,
         batch: Vec<Document>,
@@ -389,20 +418,22 @@ impl Engine {
         obs: &dyn Observer,
     ) -> Result<Option<Batch>, EngineError> {
         let n_batch = batch.len();
-        let t = StageTimer::start();
         let durable = queued.is_some() && st.last_sync.elapsed().as_secs_f64() >= self.cfg.sync_secs;
         if durable {
             st.last_sync = std::time::Instant::now();
         }
-        let (live, written) = std::thread::scope(|s| {
+        let (live, cands, verified, phases, written) = std::thread::scope(|s| {
             let writer = queued.map(|job| {
                 s.spawn(move || {
                     let n = job.docs.len();
                     let t = StageTimer::start_thread();
+                    let begun = Instant::now();
                     let nums = self.write_batch(job, durable);
-                    (nums, n, t.stop())
+                    (nums, n, t.stop(), (begun, Instant::now()))
                 })
             });
+            let mut phases = Vec::with_capacity(3);
+            let mut phase = Phase::start();
             let live: Vec<Live> = batch
                 .into_par_iter()
                 .map(|doc| {
@@ -411,27 +442,30 @@ impl Engine {
                     Live { doc, prep }
                 })
                 .collect();
+            phases.push(("prepare", phase.next()));
+            let cands = self.batch_candidates(&live);
+            phases.push(("candidates", phase.next()));
+            let verified = self.verify(&live, &HashMap::new(), &cands, self.cfg.signals.stories);
             let written = writer.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            (live, written)
+            phases.push(("verify", phase.next()));
+            (live, cands, verified, phases, written)
         });
-        let (wall, cpu) = t.stop();
-        // Both ran at once: the write is measured on its own thread and the rest is preparation.
-        let (w_wall, w_cpu) = written.as_ref().map_or((0.0, 0.0), |w| w.2);
-        add_time(&mut st.timings, "prepare", wall, (cpu - w_cpu).max(0.0));
-        add_time(&mut st.timings, "index_write", w_wall, w_cpu);
-        if let Some((nums, n, _)) = written {
+        // The phases ran beside the write, which is measured on its own thread: each phase's CPU time
+        // is the process's less the write's share of it (the write's CPU spread evenly over its wall
+        // time; the wait for it, if it outlasted them, counts as the last phase's).
+        let (w_time, w_span) = written.as_ref().map_or(((0.0, 0.0), None), |w| (w.2, Some(w.3)));
+        for (name, (wall, cpu, span)) in phases {
+            let share = w_span.map_or(0.0, |w| overlap(w, span) / w_time.0.max(1e-9));
+            add_time(&mut st.timings, name, wall, (cpu - w_time.1 * share).max(0.0));
+        }
+        add_time(&mut st.timings, "index_write", w_time.0, w_time.1);
+        if let Some((nums, n, ..)) = written {
             st.seed_nums.extend(nums?);
             obs.advance(n as u64);
         }
         st.summary.empty_after_cleaning += live.iter().filter(|l| l.prep.is_empty()).count();
-
-        let t = StageTimer::start();
-        let cands = self.batch_candidates(&live);
         st.summary.candidates += cands.len();
-        record(&mut st.timings, "candidates", &t);
-        let t = StageTimer::start();
-        let Verified { mut links, mut sharing } = self.verify(&live, &HashMap::new(), &cands, self.cfg.signals.stories);
-        record(&mut st.timings, "verify", &t);
+        let Verified { mut links, mut sharing } = verified;
         // Against the index a slice at a time, so that the indexed documents loaded for verification
         // (up to `MAX_INDEX_CANDIDATES` each) stay few whatever the batch size.
         for (k, slice) in live.chunks(INDEX_SLICE).enumerate() {
@@ -796,7 +830,7 @@ impl Engine {
         let min_hits = self.cfg.min_anchor_hits;
         let min_share = self.min_anchor_share();
         shared
-            .into_iter()
+            .into_par_iter()
             .filter(|p| {
                 let (a, b) = (&live[p.a as usize].prep, &live[p.b as usize].prep);
                 // A shared band makes a candidate whatever the anchors say.
