@@ -1,7 +1,7 @@
 use crate::config::Config;
-use crate::decide::{decide, unquoted_containment, Decision};
+use crate::decide::{decide_texts, unquoted_containment, Decision};
 use crate::prepare::{prepare, Prepared, Shingled};
-use crate::report::{build_report, Graph, LinkInfo, NodeInfo};
+use crate::report::{build_report, End, Graph, LinkInfo, NodeInfo};
 use crate::timing::StageTimer;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -527,7 +527,8 @@ impl Engine {
                 let relation = crate::Relation::SameStory;
                 let (evidence, jaccard, containment) =
                     shared.remove(&(a, b)).map_or((Vec::new(), 0.0, 0.0), |t| (t.evidence, t.jaccard, t.containment));
-                let info = LinkInfo { relation, score, evidence, jaccard, containment, unquoted: 0.0 };
+                let info =
+                    LinkInfo { relation, score, evidence, jaccard, containment, unquoted: 0.0, named_source: None };
                 let reason = if info.evidence.is_empty() {
                     "the same event in other words (event terms)"
                 } else {
@@ -572,7 +573,7 @@ impl Engine {
                         b: *b,
                         relation: d.relation.as_str().into(),
                         score: d.score,
-                        source: None,
+                        source: info.named_source.map(|e| if e == End::First { *a } else { *b }),
                         evidence: info.evidence.clone(),
                         jaccard: info.jaccard,
                         containment: info.containment,
@@ -665,7 +666,9 @@ impl Engine {
                     unspun_align::align_sentences(pa.sentences(), pb.sentences())
                 };
                 let shape = crate::decide::extents(&ov, &pa.spans, &pb.spans);
-                let d = decide(&ov, &al, cross, shape);
+                // A page that shares passages with another and credits it by its headline was written
+                // from it, however far its words went from the source's.
+                let (d, credit) = decide_texts(&ov, &al, cross, shape, (ta, tb), shares_text);
                 if let Some(dbg) = &debug {
                     let id = |r: DocRef| match r {
                         DocRef::New(i) => live[i].doc.id.clone(),
@@ -691,17 +694,13 @@ impl Engine {
                         [cb.char_of(rb.start) as u32, cb.char_of(rb.end) as u32],
                     )
                 };
+                // Below the containment a copy needs, the passages were not looked for: they are the
+                // evidence of the story link this pair may become, or of a credited rewrite.
+                let full = (ov.passages.is_empty() && (d.is_none() || credit.is_some()))
+                    .then(|| unspun_align::compare(&pa.view(ka), &pb.view(kb)));
+                let all = full.as_ref().unwrap_or(&ov);
                 let Some(d) = d else {
-                    // Below the containment a copy needs, the passages were not looked for: they
-                    // are the evidence of the story link this pair may become.
-                    let full;
-                    let ov = if ov.passages.is_empty() {
-                        full = unspun_align::compare(&pa.view(ka), &pb.view(kb));
-                        &full
-                    } else {
-                        &ov
-                    };
-                    let evidence = ov
+                    let evidence = all
                         .passages
                         .iter()
                         .map(|p| {
@@ -713,12 +712,18 @@ impl Engine {
                         a,
                         b,
                         evidence,
-                        jaccard: ov.jaccard as f32,
-                        containment: ov.containment as f32,
+                        jaccard: all.jaccard as f32,
+                        containment: all.containment as f32,
                     }));
                 };
-                // Evidence: the shared passages of a copy; the aligned sentences of a rewrite.
-                let spans: Vec<(Range<usize>, Range<usize>, f32)> = if d.relation == crate::Relation::Duplicate {
+                // Evidence: the shared passages of a copy; the aligned sentences of a rewrite; the
+                // shared passages and the credit of a credited rewrite.
+                let spans: Vec<(Range<usize>, Range<usize>, f32)> = if let Some(((ra, rb), _)) = &credit {
+                    let mut v: Vec<_> = all.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect();
+                    v.push((ra.clone(), rb.clone(), 1.0));
+                    v.sort_by_key(|p| (p.0.start, p.1.start));
+                    v
+                } else if d.relation == crate::Relation::Duplicate {
                     ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
                 } else {
                     let (sa, sb) = if cross { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
@@ -738,6 +743,7 @@ impl Engine {
                     jaccard: ov.jaccard as f32,
                     containment: ov.containment as f32,
                     unquoted: unquoted_containment(&ov) as f32,
+                    named_source: credit.map(|c| c.1),
                 };
                 Some(Checked::Link(a, b, d, info))
             })
@@ -1034,6 +1040,11 @@ impl Engine {
                     jaccard: rec.jaccard,
                     containment: rec.containment,
                     unquoted: 0.0,
+                    named_source: match rec.source {
+                        Some(s) if s == a => Some(End::First),
+                        Some(s) if s == b => Some(End::Second),
+                        _ => None,
+                    },
                 },
             ));
         }

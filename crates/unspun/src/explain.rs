@@ -1,6 +1,6 @@
 //! Why two documents are (or are not) related: the figures, the rule that decided, and the aligned
 //! sentences, for `unspun explain`.
-use crate::decide::{decide, unquoted_containment, Decision};
+use crate::decide::{unquoted_containment, Decision};
 use crate::engine::{Engine, EngineError};
 use crate::prepare::{Prepared, Shingled};
 use std::ops::Range;
@@ -51,7 +51,9 @@ impl Engine {
         let (sa, sb) = if cross_language { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
         let alignment = unspun_align::align_sentences(sa, sb);
         let shape = crate::decide::extents(&overlap, &pa.spans, &pb.spans);
-        let decision = decide(&overlap, &alignment, cross_language, shape);
+        let shares_text = self.config().story.shared_shingles as usize;
+        let (decision, _) =
+            crate::decide::decide_texts(&overlap, &alignment, cross_language, shape, (&a.text, &b.text), shares_text);
         let sentences = alignment
             .chain
             .iter()

@@ -31,6 +31,15 @@ pub(crate) struct LinkInfo {
     pub containment: f32,
     #[allow(dead_code)]
     pub unquoted: f32,
+    /// The end of the link its own text names as the source (a credit by headline), if any.
+    pub named_source: Option<End>,
+}
+
+/// One end of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum End {
+    First,
+    Second,
 }
 
 #[derive(Default)]
@@ -47,8 +56,15 @@ pub(crate) struct Report {
     pub corpus: Vec<CorpusOut>,
 }
 
-fn evidence_of(n: &NodeInfo) -> OriginEvidence<'_> {
-    OriginEvidence { id: &n.id, date: n.date_key, wire: n.wire, first_version: n.first_version, length: n.length }
+fn evidence_of(n: &NodeInfo, credited: bool) -> OriginEvidence<'_> {
+    OriginEvidence {
+        id: &n.id,
+        date: n.date_key,
+        credited,
+        wire: n.wire,
+        first_version: n.first_version,
+        length: n.length,
+    }
 }
 
 /// Story id: stable across runs and independent of the order documents were indexed in, derived
@@ -145,9 +161,18 @@ pub(crate) fn build_report(g: &Graph) -> Report {
     for i in 0..n {
         members.entry(fam.find(i)).or_default().push(i);
     }
+    // Nodes a copy credits as its source.
+    let mut credited = vec![false; n];
+    for (a, b, l) in &g.edges {
+        match l.named_source {
+            Some(End::First) if l.relation != Relation::SameStory => credited[*a] = true,
+            Some(End::Second) if l.relation != Relation::SameStory => credited[*b] = true,
+            _ => {}
+        }
+    }
     let mut original: HashMap<usize, usize> = HashMap::new();
     for (&root, m) in &members {
-        let ev: Vec<OriginEvidence<'_>> = m.iter().map(|&i| evidence_of(&g.nodes[i])).collect();
+        let ev: Vec<OriginEvidence<'_>> = m.iter().map(|&i| evidence_of(&g.nodes[i], credited[i])).collect();
         original.insert(root, m[pick_original(&ev)]);
     }
     let mut story_members: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -204,9 +229,11 @@ pub(crate) fn build_report(g: &Graph) -> Report {
             let fam_orig = original[&fam.find(*a)];
             let source = if l.relation == Relation::SameStory {
                 None
+            } else if let Some(end) = l.named_source {
+                Some(if end == End::First { *a } else { *b })
             } else if fam_orig == *a || fam_orig == *b {
                 Some(fam_orig)
-            } else if pick_original(&[evidence_of(na), evidence_of(nb)]) == 0 {
+            } else if pick_original(&[evidence_of(na, credited[*a]), evidence_of(nb, credited[*b])]) == 0 {
                 Some(*a)
             } else {
                 Some(*b)

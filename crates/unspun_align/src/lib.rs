@@ -5,8 +5,10 @@
 //! furniture still scores high), and the passages the two share, located in both inputs. Shingles that
 //! touch a quotation are counted apart, because independent reports of one event share quotes.
 
+mod cite;
 mod overlap;
 mod sentences;
 
+pub use cite::{credited_headline, Credit};
 pub use overlap::{compare, compare_at_least, DocView, Overlap, Passage, ShingleSet};
 pub use sentences::{align_sentences, SentenceAlignment, SentencePair, Sentences, ALIGN_THRESHOLD};

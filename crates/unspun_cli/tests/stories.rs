@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{demo, read_jsonl, scan, shared, unspun};
+use common::{demo, read_jsonl, scan, shared, texts, unspun};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -154,10 +154,7 @@ fn stories_and_story_read_the_index() {
 fn two_reports_that_quote_one_statement_are_one_story_with_the_quote_as_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let docs = shared().join("data/newsreuse-dev/docs.jsonl");
-    let text: std::collections::HashMap<String, String> = read_jsonl(&docs)
-        .into_iter()
-        .map(|d| (d["id"].as_str().unwrap().to_string(), d["text"].as_str().unwrap().to_string()))
-        .collect();
+    let text = texts(&docs);
     let link = |pairs: &[Value]| -> Option<Value> {
         pairs
             .iter()
@@ -209,13 +206,10 @@ fn a_story_shows_the_passages_its_reports_share() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let passages = v["shared"].as_array().unwrap();
     assert!(passages.len() >= 3, "{passages:?}");
-    let texts: std::collections::HashMap<String, String> = read_jsonl(&docs)
-        .into_iter()
-        .map(|d| (d["id"].as_str().unwrap().to_string(), d["text"].as_str().unwrap().to_string()))
-        .collect();
+    let text = texts(&docs);
     for p in passages {
         let (s, e) = (p["chars"][0].as_u64().unwrap() as usize, p["chars"][1].as_u64().unwrap() as usize);
-        let want: String = texts[p["a"].as_str().unwrap()].chars().skip(s).take(e - s).collect();
+        let want: String = text[p["a"].as_str().unwrap()].chars().skip(s).take(e - s).collect();
         assert_eq!(p["text"].as_str().unwrap(), want);
         assert!(want.split_whitespace().count() >= 5, "{p}");
     }

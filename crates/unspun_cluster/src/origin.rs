@@ -1,6 +1,7 @@
 //! Who published first. Dates decide where they exist; otherwise (and to break ties) the text's own
-//! evidence: a wire dateline or credit, then the copy that contains the other (copies get cut, rarely
-//! extended), then the id for a stable answer.
+//! evidence: a credit another member gives it by its headline, a wire dateline or credit, a breaking
+//! story's first version, then the copy that contains the other (copies get cut, rarely extended),
+//! then the id for a stable answer.
 
 use std::cmp::Ordering;
 
@@ -216,6 +217,9 @@ pub fn first_version(article: &str) -> bool {
 pub struct OriginEvidence<'a> {
     pub id: &'a str,
     pub date: Option<DateKey>,
+    /// Another member credits this text as its source, by its headline (see
+    /// `unspun_align::credited_headline`): the copy says where it came from.
+    pub credited: bool,
     pub wire: u8,
     /// The article says it is a breaking story's first version ([`first_version`]).
     pub first_version: bool,
@@ -243,7 +247,12 @@ fn earlier(a: &OriginEvidence<'_>, b: &OriginEvidence<'_>) -> bool {
         }
     }
     // A dated member beats an undated one only through the evidence below: a missing date says nothing.
-    a.wire.cmp(&b.wire).then(a.first_version.cmp(&b.first_version)).then(a.length.cmp(&b.length)).then(b.id.cmp(a.id))
+    a.credited
+        .cmp(&b.credited)
+        .then(a.wire.cmp(&b.wire))
+        .then(a.first_version.cmp(&b.first_version))
+        .then(a.length.cmp(&b.length))
+        .then(b.id.cmp(a.id))
         == Ordering::Greater
 }
 
@@ -298,28 +307,46 @@ mod tests {
     #[test]
     fn original_by_date_then_evidence() {
         let m = [
-            OriginEvidence { id: "copy", date: parse_date("2017-09-14"), wire: 2, first_version: false, length: 500 },
-            OriginEvidence { id: "wire", date: parse_date("2017-09-13"), wire: 0, first_version: false, length: 100 },
+            OriginEvidence {
+                id: "copy",
+                date: parse_date("2017-09-14"),
+                credited: false,
+                wire: 2,
+                first_version: false,
+                length: 500,
+            },
+            OriginEvidence {
+                id: "wire",
+                date: parse_date("2017-09-13"),
+                credited: false,
+                wire: 0,
+                first_version: false,
+                length: 100,
+            },
         ];
         assert_eq!(pick_original(&m), 1);
         let m = [
-            OriginEvidence { id: "a", date: None, wire: 0, first_version: false, length: 500 },
-            OriginEvidence { id: "b", date: None, wire: 2, first_version: false, length: 300 },
-            OriginEvidence { id: "c", date: None, wire: 2, first_version: false, length: 400 },
+            OriginEvidence { id: "a", date: None, credited: false, wire: 0, first_version: false, length: 500 },
+            OriginEvidence { id: "b", date: None, credited: false, wire: 2, first_version: false, length: 300 },
+            OriginEvidence { id: "c", date: None, credited: false, wire: 2, first_version: false, length: 400 },
         ];
         assert_eq!(pick_original(&m), 2);
         // A breaking story's first version beats a longer copy that carries the update, not a
         // wire credit; a date still comes first.
         let m = [
-            OriginEvidence { id: "later", date: None, wire: 0, first_version: false, length: 400 },
-            OriginEvidence { id: "first", date: None, wire: 0, first_version: true, length: 150 },
-            OriginEvidence { id: "credited", date: None, wire: 1, first_version: false, length: 100 },
+            OriginEvidence { id: "later", date: None, credited: false, wire: 0, first_version: false, length: 400 },
+            OriginEvidence { id: "first", date: None, credited: false, wire: 0, first_version: true, length: 150 },
+            OriginEvidence { id: "credited", date: None, credited: false, wire: 1, first_version: false, length: 100 },
         ];
         assert_eq!(pick_original(&m[..2]), 1);
         assert_eq!(pick_original(&m), 2);
         let dated = OriginEvidence { id: "dated", date: parse_date("2017-09-21"), ..m[0].clone() };
         let first = OriginEvidence { date: parse_date("2017-09-22"), ..m[1].clone() };
-        assert_eq!(pick_original(&[first, dated]), 1);
+        assert_eq!(pick_original(&[first, dated.clone()]), 1);
+        // A text another member credits by its headline beats a wire credit, not a date.
+        let cited = OriginEvidence { id: "cited", credited: true, ..m[0].clone() };
+        assert_eq!(pick_original(&[m[2].clone(), cited.clone(), m[1].clone()]), 1);
+        assert_eq!(pick_original(&[OriginEvidence { date: parse_date("2017-09-22"), ..cited }, dated]), 1);
     }
 
     #[test]

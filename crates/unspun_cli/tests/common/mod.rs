@@ -29,6 +29,14 @@ pub fn read_jsonl(p: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// Each document's text by id, from a JSONL input.
+pub fn texts(p: &Path) -> std::collections::HashMap<String, String> {
+    read_jsonl(p)
+        .into_iter()
+        .map(|d| (d["id"].as_str().unwrap().to_string(), d["text"].as_str().unwrap().to_string()))
+        .collect()
+}
+
 pub fn demo(name: &str) -> String {
     format!("examples/demo/{name}")
 }
