@@ -406,8 +406,8 @@ impl Engine {
     /// Prepare, relate and verify one batch, while the previous one (`queued`) is written to the
     /// index; returns this batch's write, to be done beside the next batch's work (or alone at the
     /// end). Preparing the batch and relating it within itself need nothing of the index; relating
-    /// it with the index needs the previous batch written. The write, one core's work, so runs beside
-    /// the first three: beside preparation alone, the writes that merge posting runs outlasted it and
+    /// it with the index needs the previous batch written. The write, one core's work, therefore runs
+    /// beside all three: beside preparation alone, the writes that merge posting runs outlasted it and
     /// left the other core idle (2 s of a 100k scan).
     fn scan_batch(
         &self,
