@@ -718,13 +718,16 @@ impl Engine {
                 };
                 // Evidence: the shared passages of a copy; the aligned sentences of a rewrite; the
                 // shared passages and the credit of a credited rewrite.
+                let passages = |o: &unspun_align::Overlap| -> Vec<(Range<usize>, Range<usize>, f32)> {
+                    o.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
+                };
                 let spans: Vec<(Range<usize>, Range<usize>, f32)> = if let Some(((ra, rb), _)) = &credit {
-                    let mut v: Vec<_> = all.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect();
+                    let mut v = passages(all);
                     v.push((ra.clone(), rb.clone(), 1.0));
                     v.sort_by_key(|p| (p.0.start, p.1.start));
                     v
                 } else if d.relation == crate::Relation::Duplicate {
-                    ov.passages.iter().map(|p| (p.a.clone(), p.b.clone(), p.similarity as f32)).collect()
+                    passages(&ov)
                 } else {
                     let (sa, sb) = if cross { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
                     al.passages(sa, &ka.tokens, sb, &kb.tokens)

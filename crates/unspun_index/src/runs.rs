@@ -390,8 +390,8 @@ pub(crate) struct Runs {
     stores: Vec<Store>,
     min_merge: usize,
     /// Run files written for commits that were not durable, not yet synced: synced by the next
-    /// durable commit, whose manifest names them. Syncing every batch's file as it was written cost
-    /// the writer a wait on the disk each batch (a tenth of its time at 100k documents).
+    /// durable commit, whose manifest names them. Syncing every batch's file as it was written made
+    /// the writer wait on the disk each batch (at 100k documents its wall time was 9.2 s for 6.8 CPU s).
     unsynced: Vec<PathBuf>,
 }
 
@@ -544,11 +544,9 @@ impl Runs {
             applied: false,
         };
         if durable {
-            // Files of earlier commits that were not durable: the manifest about to be made durable
-            // names them (or, for a store that merges now, names what replaces them).
-            for p in &self.unsynced {
-                sync_path(p).map_err(|e| file_err(index_path, p, e))?;
-            }
+            // The manifest about to be made durable names them (or, for a store that merges now,
+            // names what replaces them).
+            self.sync_unsynced(index_path)?;
         }
         for ((s, entries), merging) in new.into_iter().enumerate().zip(merges) {
             let store = &self.stores[s];
@@ -618,12 +616,18 @@ impl Runs {
         self.stage_with(index_path, vec![Vec::new(); self.stores.len()], true, true)
     }
 
-    /// Sync the files of commits that were not durable (and the directory), before a commit that
-    /// makes them so.
-    pub fn sync_files(&mut self, index_path: &Path) -> Result<(), IndexError> {
+    /// Sync the files written for commits that were not durable.
+    fn sync_unsynced(&self, index_path: &Path) -> Result<(), IndexError> {
         for p in &self.unsynced {
             sync_path(p).map_err(|e| file_err(index_path, p, e))?;
         }
+        Ok(())
+    }
+
+    /// Sync the files of commits that were not durable (and the directory), before a commit that
+    /// makes them so.
+    pub fn sync_files(&mut self, index_path: &Path) -> Result<(), IndexError> {
+        self.sync_unsynced(index_path)?;
         if !self.unsynced.is_empty() {
             sync_path(&self.dir).map_err(|e| file_err(index_path, &self.dir, e))?;
         }
