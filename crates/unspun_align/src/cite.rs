@@ -98,14 +98,23 @@ fn without_credit(line: &str) -> Option<&str> {
             return name_ok(&inner[i + 1..]).then(|| &line[..i]);
         }
     }
-    for sep in [" | ", " via ", " Via "] {
-        if let Some(i) = line.rfind(sep) {
+    // Every line of the citing text of every undecided pair comes here, in both directions: `str::rfind`
+    // built a two-way searcher per line and separator (2.3% of a d100k scan's samples), so the
+    // separators are looked for with reverse finders built once.
+    for (sep, finder) in credit_separators() {
+        if let Some(i) = finder.rfind(line.as_bytes()) {
             if name_ok(&line[i + sep.len()..]) {
                 return Some(&line[..i]);
             }
         }
     }
     None
+}
+
+/// The separators a credit follows (` | Name`, ` via Name`), each with its reverse finder.
+fn credit_separators() -> &'static [(&'static str, memchr::memmem::FinderRev<'static>); 3] {
+    static FINDERS: std::sync::OnceLock<[(&str, memchr::memmem::FinderRev<'static>); 3]> = std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| [" | ", " via ", " Via "].map(|sep| (sep, memchr::memmem::FinderRev::new(sep))))
 }
 
 fn starts_upper(s: &str) -> bool {

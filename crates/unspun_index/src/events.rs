@@ -46,6 +46,121 @@ pub struct EventQuery<'a> {
     pub day: Option<i64>,
     pub window_days: i64,
 }
+/// The weeks a query reads: those of its window, or every week for an undated query (the undated
+/// week is read by every query besides).
+fn query_weeks(q: &EventQuery<'_>) -> (u32, u32) {
+    match q.day {
+        Some(day) => (week(day - q.window_days), week(day + q.window_days)),
+        None => (0, UNDATED),
+    }
+}
+
+/// What a batch's queries read of one term: the union of their weeks, as disjoint ascending
+/// intervals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TermWeeks {
+    pub term: u32,
+    pub weeks: Vec<(u32, u32)>,
+}
+
+/// The reads of a batch's queries, one a term: a batch's documents share many terms (its stories'
+/// names, the words of its week), and each query reading each of its terms was one B-tree descent
+/// and one read of the same values per query and term, the largest part of the story stage. Dated
+/// batches, as crawls mostly come, read one interval of a few weeks a term.
+pub fn plan_event_reads(queries: &[EventQuery<'_>]) -> Vec<TermWeeks> {
+    let mut reads: Vec<(u32, u32, u32)> = queries
+        .iter()
+        .flat_map(|q| {
+            let (lo, hi) = query_weeks(q);
+            q.terms.iter().map(move |&t| (t, lo, hi))
+        })
+        .collect();
+    reads.sort_unstable();
+    let mut out: Vec<TermWeeks> = Vec::new();
+    for (t, lo, hi) in reads {
+        match out.last_mut() {
+            Some(p) if p.term == t => {
+                let last = p.weeks.last_mut().expect("a term's first read opened it");
+                if lo <= last.1.saturating_add(1) {
+                    last.1 = last.1.max(hi);
+                } else {
+                    p.weeks.push((lo, hi));
+                }
+            }
+            _ => out.push(TermWeeks { term: t, weeks: vec![(lo, hi)] }),
+        }
+    }
+    out
+}
+
+/// One term's documents over the weeks read, week by week in ascending order.
+#[derive(Debug, Clone, Default)]
+pub struct WeekLists {
+    /// Each week read and the end of its documents in `docs`; a week written by several batches
+    /// appears once a batch.
+    weeks: Vec<(u32, u32)>,
+    docs: Vec<u32>,
+}
+
+impl WeekLists {
+    fn push(&mut self, week: u32, bytes: &[u8]) {
+        self.docs.extend(bytes.chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))));
+        self.weeks.push((week, self.docs.len() as u32));
+    }
+
+    /// The documents of weeks `lo..=hi`, and of the undated week if that is not among them.
+    fn window(&self, lo: u32, hi: u32) -> (&[u32], &[u32]) {
+        let end_before = |w: u32| {
+            let i = self.weeks.partition_point(|x| x.0 < w);
+            if i == 0 {
+                0
+            } else {
+                self.weeks[i - 1].1 as usize
+            }
+        };
+        if hi == UNDATED {
+            return (&self.docs[end_before(lo)..], &[]);
+        }
+        (&self.docs[end_before(lo)..end_before(hi + 1)], &self.docs[end_before(UNDATED)..])
+    }
+}
+
+/// The lists read for a batch's queries ([`Index::event_lists`] of [`plan_event_reads`]), from which
+/// each query's candidates are counted in memory.
+pub struct EventLists {
+    terms: HashMap<u32, WeekLists, foldhash::fast::FixedState>,
+}
+
+impl EventLists {
+    /// The lists of `plan`'s terms, `lists[i]` those of `plan[i]`.
+    pub fn new(plan: &[TermWeeks], lists: Vec<WeekLists>) -> EventLists {
+        EventLists { terms: plan.iter().map(|p| p.term).zip(lists).collect() }
+    }
+
+    /// What [`Index::event_candidates`] finds for `q`, from the lists read. A term is passed over
+    /// when its window holds more than `max_posting` documents.
+    pub fn candidates(&self, q: &EventQuery<'_>, max_posting: usize) -> NumMap<u32> {
+        let (lo, hi) = query_weeks(q);
+        let mut found: Vec<(&[u32], &[u32])> = Vec::with_capacity(q.terms.len());
+        let mut n = 0;
+        for t in q.terms {
+            let Some(l) = self.terms.get(t) else { continue };
+            let (w, u) = l.window(lo, hi);
+            if w.len() + u.len() <= max_posting {
+                n += w.len() + u.len();
+                found.push((w, u));
+            }
+        }
+        let mut hits: NumMap<u32> = NumMap::with_capacity_and_hasher(n, Default::default());
+        for (w, u) in found {
+            for &d in w.iter().chain(u) {
+                *hits.entry(u64::from(d)).or_default() += 1;
+            }
+        }
+        hits
+    }
+}
+
 /// `documents`: how many documents the frequencies count.
 pub(crate) const EVENT_META: TableDefinition<&str, u64> = TableDefinition::new("event_meta");
 
@@ -165,6 +280,42 @@ impl Index {
                 *hits.entry(d).or_default() += 1;
             }
             out.push(hits);
+        }
+        Ok(out)
+    }
+
+    /// The posting lists of each planned term over its planned weeks and the undated week (see
+    /// [`plan_event_reads`]), in the order of `plan`.
+    pub fn event_lists(&self, plan: &[TermWeeks]) -> R<Vec<WeekLists>> {
+        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
+        let post = tx.open_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
+        let mut out = Vec::with_capacity(plan.len());
+        for p in plan {
+            let mut lists = WeekLists::default();
+            let t = p.term;
+            let mut read = |lo: u32, hi: u32| -> R<()> {
+                let range = post.range((week_key(t, lo), 0)..=(week_key(t, hi), u64::MAX)).map_err(|e| self.err(e))?;
+                for row in range {
+                    let (k, v) = row.map_err(|e| self.err(e))?;
+                    let bytes = v.value();
+                    if bytes.len() % 4 != 0 {
+                        return Err(IndexError::Corrupt {
+                            path: self.path.clone(),
+                            what: format!("story postings of term {t}"),
+                            detail: format!("a value of {} bytes is not a list of u32s", bytes.len()),
+                        });
+                    }
+                    lists.push(k.value().0 as u32, bytes);
+                }
+                Ok(())
+            };
+            for &(lo, hi) in &p.weeks {
+                read(lo, hi)?;
+            }
+            if !matches!(p.weeks.last(), Some(w) if w.1 == UNDATED) {
+                read(UNDATED, UNDATED)?;
+            }
+            out.push(lists);
         }
         Ok(out)
     }
@@ -354,6 +505,72 @@ mod tests {
         let c = ix.event_candidates(&[q(&[5, 6])], 4).unwrap();
         assert_eq!(c[0].len(), 1);
         assert_eq!(c[0].get(&1), Some(&1));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Counting from the lists read once for a batch finds what each query's own reads find.
+        #[test]
+        fn lists_read_for_a_batch_count_what_each_query_reads(
+            batches in proptest::collection::vec(
+                proptest::collection::vec((proptest::option::weighted(0.8, 16_990i64..17_040), proptest::collection::vec(0u32..6, 0..4)), 1..8),
+                1..4),
+            queries in proptest::collection::vec(
+                (proptest::option::weighted(0.8, 16_980i64..17_050), 0i64..20, proptest::collection::btree_set(0u32..7, 0..4)),
+                1..12),
+            cap in 1usize..12,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let ix = Index::open(&dir.path().join("i.redb"), "p").unwrap();
+            let mut k = 0;
+            for b in batches {
+                let docs = b.into_iter().map(|(day, mut post)| {
+                    post.sort_unstable();
+                    post.dedup();
+                    k += 1;
+                    let mut d = doc(&format!("d{k}"), &post, &post);
+                    d.event.as_mut().unwrap().day = day;
+                    d
+                }).collect();
+                ix.write(Batch { docs, links: vec![] }).unwrap();
+            }
+            let terms: Vec<Vec<u32>> = queries.iter().map(|q| q.2.iter().copied().collect()).collect();
+            let qs: Vec<EventQuery<'_>> = queries.iter().zip(&terms)
+                .map(|(q, t)| EventQuery { terms: t, day: q.0, window_days: q.1 }).collect();
+            let plan = crate::plan_event_reads(&qs);
+            // Split the plan as the story stage's chunks do.
+            let mut lists = Vec::new();
+            for c in plan.chunks(2) {
+                lists.extend(ix.event_lists(c).unwrap());
+            }
+            let lists = crate::EventLists::new(&plan, lists);
+            let sorted = |m: crate::NumMap<u32>| { let mut v: Vec<_> = m.into_iter().collect(); v.sort_unstable(); v };
+            let want = ix.event_candidates(&qs, cap).unwrap();
+            for (q, w) in qs.iter().zip(want) {
+                proptest::prop_assert_eq!(sorted(lists.candidates(q, cap)), sorted(w));
+            }
+        }
+    }
+
+    #[test]
+    fn a_batch_reads_each_term_once_over_the_union_of_its_weeks() {
+        let q = |terms: &'static [u32], day: Option<i64>| EventQuery { terms, day, window_days: 7 };
+        // Days 17_000 and 17_003 share their weeks; 17_100 is weeks away; undated reads all.
+        let plan = crate::plan_event_reads(&[
+            q(&[1, 2], Some(17_000)),
+            q(&[2], Some(17_003)),
+            q(&[2], Some(17_100)),
+            q(&[3], None),
+        ]);
+        let w = |d: i64| super::week(d);
+        assert_eq!(
+            plan,
+            vec![
+                crate::TermWeeks { term: 1, weeks: vec![(w(16_993), w(17_007))] },
+                crate::TermWeeks { term: 2, weeks: vec![(w(16_993), w(17_010)), (w(17_093), w(17_107))] },
+                crate::TermWeeks { term: 3, weeks: vec![(0, super::UNDATED)] },
+            ]
+        );
     }
 
     #[test]
