@@ -896,6 +896,21 @@ fn index_cmd(cmd: IndexCmd) -> Result<()> {
     }
 }
 
+/// Memory the allocator frees stays with the process until it exits, unless `MIMALLOC_PURGE_DELAY`
+/// says otherwise. A scan frees and reallocates each batch's buffers: returned to the OS after 10 ms
+/// (mimalloc's default), they came back as fresh pages to be faulted in and zeroed, 2-3% of a scan's
+/// CPU time and most of the main thread's, which the other core waits on. At 100k documents the scan
+/// took 5% less wall time this way, for 11% more peak RSS.
+fn keep_freed_memory() {
+    // `mi_option_purge_delay` in mimalloc.h (v2 and v3, which libmimalloc-sys builds); the crate names
+    // no constant for it.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets an option of the allocator, read when it purges; called before any thread exists.
+        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) };
+    }
+}
+
 fn main() -> ExitCode {
     // Die quietly when the reader of stdout goes away (`unspun extract ... | head`), like other Unix
     // tools, instead of panicking on a write error.
@@ -904,6 +919,7 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    keep_freed_memory();
     let cli = Cli::parse();
     let r = match cli.cmd {
         Cmd::Scan(a) => scan(a),
