@@ -488,6 +488,7 @@ impl Engine {
                 other => other,
             };
             let found = self.verify(slice, &stored, &cands, self.cfg.signals.stories);
+            drop_aside(stored);
             links.extend(found.links.into_iter().map(|(a, b, d, info)| (shift(a), shift(b), d, info)));
             sharing.extend(found.sharing.into_iter().map(|t| SharedText { a: shift(t.a), b: shift(t.b), ..t }));
             record(&mut st.timings, "verify", &t);
@@ -601,6 +602,7 @@ impl Engine {
             None
         };
         record(&mut st.timings, "index_write", &t);
+        drop_aside(live);
         st.summary.new_docs += n_batch;
         if job.is_none() {
             // Counted when written, with an index.
@@ -1084,6 +1086,14 @@ fn is_candidate(hits: (u32, u32), min_hits: u32, min_share: f64, a: &Prepared, b
     }
     let cross = matches!((&a.lang, &b.lang), (Some(x), Some(y)) if x != y);
     cross && 2 * hits.0 + hits.1 >= 2 * min_hits.max(ENTITY_MIN_HITS / 2)
+}
+
+/// Drop `x` on a worker of the pool, whenever one is free. A batch's prepared documents are
+/// millions of small allocations (sentences, shingles), most made by the workers: dropped by the
+/// thread that drives the scan, they were a second of a d100k scan during which the workers waited
+/// for the next batch.
+fn drop_aside<T: Send + 'static>(x: T) {
+    rayon::spawn(move || drop(x));
 }
 
 /// Documents of a batch compared with the index together (see `scan_batch`).
