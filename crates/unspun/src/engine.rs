@@ -915,8 +915,13 @@ impl Engine {
         nums.sort_unstable();
         // Read in chunks on every core, a read transaction each: lz4 and redb's page reads for
         // thousands of documents a slice were one core's work while the other waited.
-        let recs: Vec<_> =
-            crate::io_pool::map_chunks(&INDEX_DOCS, &nums, 64, |_, c| index.docs(c))?.into_iter().flatten().collect();
+        // A lookup loads a handful of documents: in chunks of one or two, so that after a cold read
+        // the next lookups read them on several threads (see `io_pool`) rather than one after another.
+        let chunk = (nums.len() / (4 * rayon::current_num_threads())).clamp(1, 64);
+        let recs: Vec<_> = crate::io_pool::map_chunks(&INDEX_DOCS, &nums, chunk, |_, c| index.docs(c))?
+            .into_iter()
+            .flatten()
+            .collect();
         let stored: HashMap<u64, Stored> = nums
             .into_par_iter()
             .zip(recs)
