@@ -336,6 +336,7 @@ impl Engine {
             let n = job.docs.len();
             // A durable last commit makes the whole scan durable.
             st.seed_nums.extend(self.write_batch(job, true)?);
+            *st.timings.entry("index_write_wait_s".into()).or_insert(0.0) += t.stop().0;
             record(&mut st.timings, "index_write", &t);
             obs.advance(n as u64);
         }
@@ -453,10 +454,16 @@ impl Engine {
             let cands = self.batch_candidates(&live);
             phases.push(("candidates", phase.next()));
             let verified = self.verify(&live, &HashMap::new(), &cands, self.cfg.signals.stories);
+            let waited = Instant::now();
             let written = writer.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            let waited = waited.elapsed().as_secs_f64();
             phases.push(("verify", phase.next()));
-            (live, cands, verified, phases, written)
+            (live, cands, verified, phases, (written, waited))
         });
+        let (written, waited) = written;
+        // How long the batch waited for the previous one's write: when this grows, the write, not the
+        // batch's own work, sets the pace.
+        *st.timings.entry("index_write_wait_s".into()).or_insert(0.0) += waited;
         // The phases ran beside the write, which is measured on its own thread: each phase's CPU time
         // is the process's less the write's share of it (the write's CPU spread evenly over its wall
         // time; the wait for it, if it outlasted them, counts as the last phase's).
