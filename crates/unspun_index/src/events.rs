@@ -66,7 +66,8 @@ pub struct TermWeeks {
 /// The reads of a batch's queries, one a term: a batch's documents share many terms (its stories'
 /// names, the words of its week), and each query reading each of its terms was one B-tree descent
 /// and one read of the same values per query and term, the largest part of the story stage. Dated
-/// batches, as crawls mostly come, read one interval of a few weeks a term.
+/// batches, as crawls mostly come, read one interval of a few weeks a term. An undated query reads
+/// its terms' every week, whole: read query by query it stopped once a term passed the cap.
 pub fn plan_event_reads(queries: &[EventQuery<'_>]) -> Vec<TermWeeks> {
     let mut reads: Vec<(u32, u32, u32)> = queries
         .iter()
