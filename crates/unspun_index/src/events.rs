@@ -222,67 +222,13 @@ impl Index {
     /// For each query, the indexed documents sharing its terms, with the number shared. A dated
     /// query reads the weeks its window spans and the undated documents; an undated one reads every
     /// week. A term held by more than `max_posting` of the documents read is passed over: within a
-    /// window that is a term of every story (a weekday, a wire's name).
+    /// window that is a term of every story (a weekday, a wire's name). Each term is read once for
+    /// all the queries ([`plan_event_reads`], [`Index::event_lists`], [`EventLists::candidates`]:
+    /// the story stage calls the three itself, to spread the reads over its threads).
     pub fn event_candidates(&self, queries: &[EventQuery<'_>], max_posting: usize) -> R<Vec<NumMap<u32>>> {
-        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
-        let post = tx.open_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
-        let mut out = Vec::with_capacity(queries.len());
-        let mut docs: Vec<u64> = Vec::new();
-        // Every term's documents, read first so that the counts' map is sized once: grown as
-        // they came, its rehashing was a visible part of the story stage.
-        let mut all: Vec<u64> = Vec::new();
-        for q in queries {
-            all.clear();
-            for &t in q.terms {
-                docs.clear();
-                let mut over = false;
-                // The weeks `lo..=hi` of the term, every batch's value.
-                let mut read = |lo: u32, hi: u32| -> R<()> {
-                    if over {
-                        return Ok(());
-                    }
-                    let range =
-                        post.range((week_key(t, lo), 0)..=(week_key(t, hi), u64::MAX)).map_err(|e| self.err(e))?;
-                    for row in range {
-                        let (_, v) = row.map_err(|e| self.err(e))?;
-                        let bytes = v.value();
-                        if bytes.len() % 4 != 0 {
-                            return Err(IndexError::Corrupt {
-                                path: self.path.clone(),
-                                what: format!("story postings of term {t}"),
-                                detail: format!("a value of {} bytes is not a list of u32s", bytes.len()),
-                            });
-                        }
-                        if docs.len() + bytes.len() / 4 > max_posting {
-                            over = true;
-                            return Ok(());
-                        }
-                        docs.extend(
-                            bytes
-                                .chunks_exact(4)
-                                .map(|b| u64::from(u32::from_le_bytes(b.try_into().expect("4 bytes")))),
-                        );
-                    }
-                    Ok(())
-                };
-                match q.day {
-                    Some(day) => {
-                        read(week(day - q.window_days), week(day + q.window_days))?;
-                        read(UNDATED, UNDATED)?;
-                    }
-                    None => read(0, UNDATED)?,
-                }
-                if !over {
-                    all.extend_from_slice(&docs);
-                }
-            }
-            let mut hits: NumMap<u32> = NumMap::with_capacity_and_hasher(all.len(), Default::default());
-            for &d in &all {
-                *hits.entry(d).or_default() += 1;
-            }
-            out.push(hits);
-        }
-        Ok(out)
+        let plan = plan_event_reads(queries);
+        let lists = EventLists::new(&plan, self.event_lists(&plan)?);
+        Ok(queries.iter().map(|q| lists.candidates(q, max_posting)).collect())
     }
 
     /// The posting lists of each planned term over its planned weeks and the undated week (see
@@ -510,9 +456,11 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
-        /// Counting from the lists read once for a batch finds what each query's own reads find.
+        /// Counting from the lists read once for a batch finds, for each query, what the written
+        /// documents say it should: each term's documents in the query's weeks (all, for an undated
+        /// query) and the undated ones, unless they are more than the cap.
         #[test]
-        fn lists_read_for_a_batch_count_what_each_query_reads(
+        fn lists_read_for_a_batch_count_the_documents_of_each_querys_window(
             batches in proptest::collection::vec(
                 proptest::collection::vec((proptest::option::weighted(0.8, 16_990i64..17_040), proptest::collection::vec(0u32..6, 0..4)), 1..8),
                 1..4),
@@ -523,13 +471,15 @@ mod tests {
         ) {
             let dir = tempfile::tempdir().unwrap();
             let ix = Index::open(&dir.path().join("i.redb"), "p").unwrap();
-            let mut k = 0;
+            // Every written document: its number (given in order from 0), day and posted terms.
+            let mut written: Vec<(u64, Option<i64>, Vec<u32>)> = Vec::new();
             for b in batches {
                 let docs = b.into_iter().map(|(day, mut post)| {
                     post.sort_unstable();
                     post.dedup();
-                    k += 1;
-                    let mut d = doc(&format!("d{k}"), &post, &post);
+                    let n = written.len() as u64;
+                    written.push((n, day, post.clone()));
+                    let mut d = doc(&format!("d{n}"), &post, &post);
                     d.event.as_mut().unwrap().day = day;
                     d
                 }).collect();
@@ -546,9 +496,26 @@ mod tests {
             }
             let lists = crate::EventLists::new(&plan, lists);
             let sorted = |m: crate::NumMap<u32>| { let mut v: Vec<_> = m.into_iter().collect(); v.sort_unstable(); v };
-            let want = ix.event_candidates(&qs, cap).unwrap();
-            for (q, w) in qs.iter().zip(want) {
-                proptest::prop_assert_eq!(sorted(lists.candidates(q, cap)), sorted(w));
+            let whole = ix.event_candidates(&qs, cap).unwrap();
+            for (q, got) in qs.iter().zip(whole) {
+                let in_window = |day: Option<i64>| match (q.day, day) {
+                    (Some(qd), Some(d)) => (super::week(qd - q.window_days)..=super::week(qd + q.window_days)).contains(&super::week(d)),
+                    _ => true,
+                };
+                let mut want: std::collections::BTreeMap<u64, u32> = Default::default();
+                for t in q.terms {
+                    let docs: Vec<u64> = written.iter()
+                        .filter(|(_, day, post)| post.contains(t) && in_window(*day))
+                        .map(|w| w.0).collect();
+                    if docs.len() <= cap {
+                        for d in docs {
+                            *want.entry(d).or_default() += 1;
+                        }
+                    }
+                }
+                let want: Vec<(u64, u32)> = want.into_iter().collect();
+                proptest::prop_assert_eq!(&sorted(lists.candidates(q, cap)), &want);
+                proptest::prop_assert_eq!(&sorted(got), &want);
             }
         }
     }
