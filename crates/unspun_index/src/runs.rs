@@ -137,10 +137,19 @@ impl Run {
     }
 }
 
-/// The entries of `key` in `sorted`, the search starting at `hint` (a position in `sorted`) if given.
-fn range_from(sorted: &[u64], key: u32, hint: Option<usize>) -> &[u64] {
+/// The entries of `key` in `sorted`, the search starting at `hint` (a position in `sorted`) if given;
+/// of a list longer than `cap`, only its first `cap + 1`. A caller that passes over lists longer than
+/// a cap needs no more to know one is: the end of a long list was a binary search over all of it,
+/// a cache miss a step, and a third of the lookups' time at a million documents.
+fn range_from(sorted: &[u64], key: u32, hint: Option<usize>, cap: usize) -> &[u64] {
     let a = first_from(sorted, key, hint);
     let rest = &sorted[a..];
+    let lim = rest.len().min(cap.saturating_add(1));
+    if lim > cap && key_of(rest[cap]) == key {
+        // Keys are contiguous: every entry up to this one is the key's.
+        return &rest[..lim];
+    }
+    let rest = &rest[..lim];
     // Most lists hold a document or two: step over them rather than search all that follows.
     let near = rest.iter().take(16).take_while(|&&e| key_of(e) == key).count();
     let b = if near < 16 { near } else { rest.partition_point(|&e| key_of(e) <= key) };
@@ -464,7 +473,7 @@ impl Runs {
     #[cfg(test)]
     pub fn lists(&self, s: usize, key: u32) -> (&[u64], &[u64]) {
         let mut out = Vec::with_capacity(1);
-        self.lists_many(s, &[key], &mut out);
+        self.lists_many(s, &[key], usize::MAX, &mut out);
         out[0]
     }
 
@@ -472,8 +481,9 @@ impl Runs {
     /// a cache miss or two in a large run (the block of the base, the bucket of the delta: at 1M
     /// documents, a gigabyte and a few hundred megabytes), and one after the other they were the
     /// largest cost of the scan; here every key's first read is requested before any is searched,
-    /// so the misses overlap.
-    pub fn lists_many<'a>(&'a self, s: usize, keys: &[u32], out: &mut Vec<(&'a [u64], &'a [u64])>) {
+    /// so the misses overlap. Each level's list is cut after `cap + 1` entries (see [`range_from`]):
+    /// a list longer than `cap` is known to be so, and its first `cap` entries are whole.
+    pub fn lists_many<'a>(&'a self, s: usize, keys: &[u32], cap: usize, out: &mut Vec<(&'a [u64], &'a [u64])>) {
         let store = &self.stores[s];
         let base = store.base.as_ref().map_or(&[][..], |b| b.entries());
         // Each level's (start, end, first position to look at).
@@ -487,8 +497,8 @@ impl Runs {
             blocks.push((b, d));
         }
         for (&key, (b, d)) in keys.iter().zip(blocks) {
-            let found_base = range_from(&base[b.0..b.1], key, Some(b.2));
-            out.push((found_base, range_from(&store.delta[d.0..d.1], key, Some(d.2))));
+            let found_base = range_from(&base[b.0..b.1], key, Some(b.2), cap);
+            out.push((found_base, range_from(&store.delta[d.0..d.1], key, Some(d.2), cap)));
         }
     }
 
@@ -704,7 +714,7 @@ mod tests {
             e.sort_unstable();
             for k in keys.iter().copied().chain([probe]) {
                 let want: Vec<u64> = e.iter().copied().filter(|&x| key_of(x) == k).collect();
-                prop_assert_eq!(range_from(&e, k, None), &want[..]);
+                prop_assert_eq!(range_from(&e, k, None, usize::MAX), &want[..]);
                 prop_assert_eq!(first_from(&e, k, None), e.partition_point(|&x| key_of(x) < k));
             }
         }
@@ -716,12 +726,16 @@ mod tests {
             keys in proptest::collection::vec(prop_oneof![0u32..8, any::<u32>(), (u32::MAX - 8)..=u32::MAX], 0..300),
             probe in prop_oneof![0u32..8, any::<u32>(), (u32::MAX - 8)..=u32::MAX],
             hint in 0usize..400,
+            cap in prop_oneof![0usize..20, Just(usize::MAX)],
         ) {
             let mut e: Vec<u64> = keys.iter().enumerate().map(|(d, &k)| entry(k, d as u32)).collect();
             e.sort_unstable();
             for k in keys.iter().copied().chain([probe]) {
                 let want: Vec<u64> = e.iter().copied().filter(|&x| key_of(x) == k).collect();
-                prop_assert_eq!(range_from(&e, k, Some(hint)), &want[..]);
+                prop_assert_eq!(range_from(&e, k, Some(hint), usize::MAX), &want[..]);
+                // Capped: the first `cap + 1` entries of a longer list, a shorter one whole.
+                let capped = &want[..want.len().min(cap.saturating_add(1))];
+                prop_assert_eq!(range_from(&e, k, Some(hint), cap), capped);
                 prop_assert_eq!(first_from(&e, k, Some(hint)), e.partition_point(|&x| key_of(x) < k));
             }
         }
@@ -780,11 +794,24 @@ mod tests {
                 let probes: Vec<u32> =
                     keys.iter().rev().copied().chain([7, 1 << 20, u32::MAX / 2, keys[0]]).collect();
                 let mut found = Vec::new();
-                runs.lists_many(0, &probes, &mut found);
+                runs.lists_many(0, &probes, usize::MAX, &mut found);
                 assert_eq!(found.len(), probes.len());
-                for (&k, (base, delta)) in probes.iter().zip(found) {
-                    let got: Vec<u32> = base.iter().chain(delta).map(|&e| doc_of(e)).collect();
+                for (&k, (base, delta)) in probes.iter().zip(&found) {
+                    let got: Vec<u32> = base.iter().chain(*delta).map(|&e| doc_of(e)).collect();
                     assert_eq!(got, model.get(&k).cloned().unwrap_or_default(), "key {k} among many");
+                }
+                // Capped, as the candidate stage asks: a list longer than the cap is seen to be, and
+                // its first `cap` documents are the list's.
+                for cap in [0, 1, 2, 3] {
+                    found.clear();
+                    runs.lists_many(0, &probes, cap, &mut found);
+                    for (&k, (base, delta)) in probes.iter().zip(&found) {
+                        let want = model.get(&k).cloned().unwrap_or_default();
+                        assert!(base.len() <= cap + 1 && delta.len() <= cap + 1, "key {k} cap {cap}");
+                        assert_eq!(base.len() + delta.len() > cap, want.len() > cap, "key {k} cap {cap}");
+                        let got: Vec<u32> = base.iter().chain(*delta).take(cap).map(|&e| doc_of(e)).collect();
+                        assert_eq!(got, want[..want.len().min(cap)], "key {k} cap {cap}");
+                    }
                 }
             };
             check(&runs);

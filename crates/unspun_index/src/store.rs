@@ -383,7 +383,7 @@ impl Index {
             keys.clear();
             keys.extend(bk.iter().map(|&k| fold(k)));
             found.clear();
-            runs.lists_many(BANDS, &keys, &mut found);
+            runs.lists_many(BANDS, &keys, max_posting, &mut found);
             for (base, delta) in &found {
                 b.extend(base.iter().chain(*delta).take(max_posting).map(|&e| u64::from(doc_of(e))));
             }
@@ -392,7 +392,7 @@ impl Index {
             keys.clear();
             keys.extend(an.iter().chain(weak.iter()).map(|&k| fold(k)));
             found.clear();
-            runs.lists_many(ANCHORS, &keys, &mut found);
+            runs.lists_many(ANCHORS, &keys, max_posting, &mut found);
             lists.clear();
             for (i, &(base, delta)) in found.iter().enumerate() {
                 if base.len() + delta.len() <= max_posting {
