@@ -113,6 +113,12 @@ fn record(timings: &mut BTreeMap<String, f64>, name: &str, t: &StageTimer) {
     add_time(timings, name, w, c);
 }
 
+/// Count time the scan waited for an index write (`index_write_wait_s`): when it grows, the write,
+/// not the batches' own work, sets the pace.
+fn add_write_wait(timings: &mut BTreeMap<String, f64>, wall: f64) {
+    *timings.entry("index_write_wait_s".into()).or_insert(0.0) += wall;
+}
+
 fn add_time(timings: &mut BTreeMap<String, f64>, name: &str, wall: f64, cpu: f64) {
     *timings.entry(format!("{name}_s")).or_insert(0.0) += wall;
     *timings.entry(format!("{name}_cpu_s")).or_insert(0.0) += cpu;
@@ -336,8 +342,10 @@ impl Engine {
             let n = job.docs.len();
             // A durable last commit makes the whole scan durable.
             st.seed_nums.extend(self.write_batch(job, true)?);
-            *st.timings.entry("index_write_wait_s".into()).or_insert(0.0) += t.stop().0;
-            record(&mut st.timings, "index_write", &t);
+            // Nothing runs beside the last write: all of it is waited for.
+            let (wall, cpu) = t.stop();
+            add_write_wait(&mut st.timings, wall);
+            add_time(&mut st.timings, "index_write", wall, cpu);
             obs.advance(n as u64);
         }
         obs.finish_stage();
@@ -461,9 +469,7 @@ impl Engine {
             (live, cands, verified, phases, (written, waited))
         });
         let (written, waited) = written;
-        // How long the batch waited for the previous one's write: when this grows, the write, not the
-        // batch's own work, sets the pace.
-        *st.timings.entry("index_write_wait_s".into()).or_insert(0.0) += waited;
+        add_write_wait(&mut st.timings, waited);
         // The phases ran beside the write, which is measured on its own thread: each phase's CPU time
         // is the process's less the write's share of it (the write's CPU spread evenly over its wall
         // time; the wait for it, if it outlasted them, counts as the last phase's).
@@ -588,7 +594,7 @@ impl Engine {
                         b: *b,
                         relation: d.relation.as_str().into(),
                         score: d.score,
-                        source: info.named_source.map(|e| if e == End::First { *a } else { *b }),
+                        source: info.named_source.map(|e| e.of(*a, *b)),
                         evidence: info.evidence.clone(),
                         jaccard: info.jaccard,
                         containment: info.containment,

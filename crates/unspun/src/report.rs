@@ -42,6 +42,16 @@ pub(crate) enum End {
     Second,
 }
 
+impl End {
+    /// This end of the link `(a, b)`.
+    pub(crate) fn of<T>(self, a: T, b: T) -> T {
+        match self {
+            End::First => a,
+            End::Second => b,
+        }
+    }
+}
+
 #[derive(Default)]
 pub(crate) struct Graph {
     pub nodes: Vec<NodeInfo>,
@@ -164,10 +174,8 @@ pub(crate) fn build_report(g: &Graph) -> Report {
     // Nodes a copy credits as its source.
     let mut credited = vec![false; n];
     for (a, b, l) in &g.edges {
-        match l.named_source {
-            Some(End::First) if l.relation != Relation::SameStory => credited[*a] = true,
-            Some(End::Second) if l.relation != Relation::SameStory => credited[*b] = true,
-            _ => {}
+        if let Some(end) = l.named_source.filter(|_| l.relation != Relation::SameStory) {
+            credited[end.of(*a, *b)] = true;
         }
     }
     let mut original: HashMap<usize, usize> = HashMap::new();
@@ -230,7 +238,7 @@ pub(crate) fn build_report(g: &Graph) -> Report {
             let source = if l.relation == Relation::SameStory {
                 None
             } else if let Some(end) = l.named_source {
-                Some(if end == End::First { *a } else { *b })
+                Some(end.of(*a, *b))
             } else if fam_orig == *a || fam_orig == *b {
                 Some(fam_orig)
             } else if pick_original(&[evidence_of(na, credited[*a]), evidence_of(nb, credited[*b])]) == 0 {
