@@ -12,30 +12,40 @@ pub type NumMap<V> = HashMap<u64, V, foldhash::fast::FixedState>;
 
 pub(crate) const EVENT_TERMS: TableDefinition<u64, &[u8]> = TableDefinition::new("event_terms");
 pub(crate) const EVENT_DF: TableDefinition<u32, u64> = TableDefinition::new("event_df");
-/// Posting lists by term and week: the key is `(term << 32 | week, first document of the batch)`
-/// ([`week_key`]) and the value the batch's documents under that term and week, as little-endian
-/// `u32`s in ascending order. A term's weeks are neighbours in the tree, so a dated document reads
-/// only the weeks its date window spans; at a million documents a common name is on tens of
-/// thousands of pages, of which a few dozen fall in one fortnight, and lists keyed by the term alone
-/// grew with the index. One value a batch, not one entry a document: reading a multimap's entries
-/// one by one was a fifth of the CPU time of adding 10k documents to a 1M index, and documents
-/// mostly arrive in date order, so a week's list is one or two values.
-pub(crate) const EVENT_POSTINGS: TableDefinition<(u64, u64), &[u8]> =
-    TableDefinition::new("event_postings_by_week_batch");
+// Story postings are in the posting runs (store `EVENTS`), not in a table. In a B-tree keyed by
+// term, then week, a batch's new postings landed all over the table, and each 4,096-document batch
+// rewrote (copy-on-write) a large share of its leaves: about 100 MB a batch at a million documents,
+// 45% of the bytes a 10k addition wrote, growing with the index. A run is written once and merged a
+// handful of times over the index's life.
+//
+// Each document is posted twice a term: under the term and its week ([`week_key`]), which a dated
+// query reads for the weeks its window spans (at a million documents a common name is on tens of
+// thousands of pages, a few dozen in one fortnight), and under the term across all weeks, which an
+// undated query reads. Undated documents' week is `UNDATED`, which every dated query reads too.
 
 /// Width of the posting weeks in days. Fixed, not the story window: an index keeps its layout
 /// whatever window a later scan asks for.
 const POSTING_WEEK_DAYS: i64 = 7;
 /// The week of undated documents, which every query reads.
 const UNDATED: u32 = u32::MAX;
+/// The "week" of a term's postings across all weeks, read by undated queries.
+const ALL_WEEKS: u32 = u32::MAX - 1;
 
-/// The week number of a day (days since 1970-01-01), kept clear of [`UNDATED`].
+/// The week number of a day (days since 1970-01-01), kept clear of [`UNDATED`] and [`ALL_WEEKS`].
 fn week(day: i64) -> u32 {
-    (day.div_euclid(POSTING_WEEK_DAYS) + (1 << 31)).clamp(0, i64::from(UNDATED) - 1) as u32
+    (day.div_euclid(POSTING_WEEK_DAYS) + (1 << 31)).clamp(0, i64::from(ALL_WEEKS) - 1) as u32
 }
 
-fn week_key(term: u32, week: u32) -> u64 {
-    u64::from(term) << 32 | u64::from(week)
+/// The 32-bit posting key of a term in a week: a bijective 64-bit mix (splitmix64's finalizer) of
+/// the pair, folded. Two pairs folding to one key (a lookup's odds are the keys in use over 2^32)
+/// add a few documents to a list: the window check and the vectors' similarity drop them, as
+/// verification drops the folded band keys' strays (the 1M corpus's output is the same either way).
+pub(crate) fn week_key(term: u32, week: u32) -> u32 {
+    let mut z = u64::from(term) << 32 | u64::from(week);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z ^ (z >> 32)) as u32
 }
 
 /// What the story stage asks of the index for one document: its posted terms, and its day with the
@@ -46,117 +56,58 @@ pub struct EventQuery<'a> {
     pub day: Option<i64>,
     pub window_days: i64,
 }
-/// The weeks a query reads: those of its window, or every week for an undated query (the undated
-/// week is read by every query besides).
-fn query_weeks(q: &EventQuery<'_>) -> (u32, u32) {
-    match q.day {
-        Some(day) => (week(day - q.window_days), week(day + q.window_days)),
-        None => (0, UNDATED),
-    }
+
+/// The posting keys a query reads for `term`: its window's weeks and the undated week, or the
+/// term across all weeks for an undated query.
+fn query_keys(q: &EventQuery<'_>, term: u32) -> impl Iterator<Item = u32> {
+    let (weeks, undated) = match q.day {
+        Some(day) => (week(day - q.window_days)..=week(day + q.window_days), Some(UNDATED)),
+        None => (ALL_WEEKS..=ALL_WEEKS, None),
+    };
+    weeks.chain(undated).map(move |w| week_key(term, w))
 }
 
-/// What a batch's queries read of one term: the union of their weeks, as disjoint ascending
-/// intervals.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TermWeeks {
-    pub term: u32,
-    pub weeks: Vec<(u32, u32)>,
-}
-
-/// The reads of a batch's queries, one a term: a batch's documents share many terms (its stories'
-/// names, the words of its week), and each query reading each of its terms was one B-tree descent
-/// and one read of the same values per query and term, the largest part of the story stage. Dated
-/// batches, as crawls mostly come, read one interval of a few weeks a term. An undated query reads
-/// its terms' every week, whole: read query by query it stopped once a term passed the cap.
-pub fn plan_event_reads(queries: &[EventQuery<'_>]) -> Vec<TermWeeks> {
-    let mut reads: Vec<(u32, u32, u32)> = queries
-        .iter()
-        .flat_map(|q| {
-            let (lo, hi) = query_weeks(q);
-            q.terms.iter().map(move |&t| (t, lo, hi))
-        })
-        .collect();
-    reads.sort_unstable();
-    let mut out: Vec<TermWeeks> = Vec::new();
-    for (t, lo, hi) in reads {
-        match out.last_mut() {
-            Some(p) if p.term == t => {
-                let last = p.weeks.last_mut().expect("a term's first read opened it");
-                if lo <= last.1.saturating_add(1) {
-                    last.1 = last.1.max(hi);
-                } else {
-                    p.weeks.push((lo, hi));
-                }
-            }
-            _ => out.push(TermWeeks { term: t, weeks: vec![(lo, hi)] }),
-        }
-    }
-    out
-}
-
-/// One term's documents over the weeks read, week by week in ascending order.
-#[derive(Debug, Clone, Default)]
-pub struct WeekLists {
-    /// Each week read and the end of its documents in `docs`; a week written by several batches
-    /// appears once a batch.
-    weeks: Vec<(u32, u32)>,
-    docs: Vec<u32>,
-}
-
-impl WeekLists {
-    fn push(&mut self, week: u32, bytes: &[u8]) {
-        self.docs.extend(bytes.chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))));
-        self.weeks.push((week, self.docs.len() as u32));
-    }
-
-    /// The documents of weeks `lo..=hi`, and of the undated week if that is not among them.
-    fn window(&self, lo: u32, hi: u32) -> (&[u32], &[u32]) {
-        let end_before = |w: u32| {
-            let i = self.weeks.partition_point(|x| x.0 < w);
-            if i == 0 {
-                0
-            } else {
-                self.weeks[i - 1].1 as usize
-            }
-        };
-        if hi == UNDATED {
-            return (&self.docs[end_before(lo)..], &[]);
-        }
-        (&self.docs[end_before(lo)..end_before(hi + 1)], &self.docs[end_before(UNDATED)..])
-    }
+/// The posting keys a batch's queries read, sorted and distinct, so that each is read once: a
+/// batch's documents share many terms (its stories' names, the words of its week), and reading
+/// each query's terms apart read the same lists once per query holding them, the largest part of
+/// the story stage.
+pub fn plan_event_reads(queries: &[EventQuery<'_>]) -> Vec<u32> {
+    let mut keys: Vec<u32> = queries.iter().flat_map(|q| q.terms.iter().flat_map(move |&t| query_keys(q, t))).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
 }
 
 /// The lists read for a batch's queries ([`Index::event_lists`] of [`plan_event_reads`]), from which
 /// each query's candidates are counted in memory.
 pub struct EventLists {
-    terms: HashMap<u32, WeekLists, foldhash::fast::FixedState>,
+    lists: HashMap<u32, Vec<u32>, foldhash::fast::FixedState>,
 }
 
 impl EventLists {
-    /// The lists of `plan`'s terms, `lists[i]` those of `plan[i]`.
-    pub fn new(plan: &[TermWeeks], lists: Vec<WeekLists>) -> EventLists {
-        EventLists { terms: plan.iter().map(|p| p.term).zip(lists).collect() }
+    /// The lists of `keys`, `lists[i]` that of `keys[i]`.
+    pub fn new(keys: &[u32], lists: Vec<Vec<u32>>) -> EventLists {
+        EventLists { lists: keys.iter().copied().zip(lists).collect() }
     }
 
     /// What [`Index::event_candidates`] finds for `q`, from the lists read. A term is passed over
     /// when its window holds more than `max_posting` documents.
     pub fn candidates(&self, q: &EventQuery<'_>, max_posting: usize) -> NumMap<u32> {
-        let (lo, hi) = query_weeks(q);
-        let mut found: Vec<(&[u32], &[u32])> = Vec::with_capacity(q.terms.len());
+        let mut found: Vec<&[u32]> = Vec::with_capacity(q.terms.len());
         let mut n = 0;
-        for t in q.terms {
-            let Some(l) = self.terms.get(t) else { continue };
-            let (w, u) = l.window(lo, hi);
-            if w.len() + u.len() <= max_posting {
-                n += w.len() + u.len();
-                found.push((w, u));
+        let mut term_lists: Vec<&[u32]> = Vec::new();
+        for &t in q.terms {
+            term_lists.clear();
+            term_lists.extend(query_keys(q, t).filter_map(|k| self.lists.get(&k)).map(Vec::as_slice));
+            let len: usize = term_lists.iter().map(|l| l.len()).sum();
+            if len <= max_posting {
+                n += len;
+                found.extend_from_slice(&term_lists);
             }
         }
         let mut hits: NumMap<u32> = NumMap::with_capacity_and_hasher(n, Default::default());
-        for (w, u) in found {
-            for &d in w.iter().chain(u) {
-                *hits.entry(u64::from(d)).or_default() += 1;
-            }
+        for &d in found.into_iter().flatten() {
+            *hits.entry(u64::from(d)).or_default() += 1;
         }
         hits
     }
@@ -222,49 +173,25 @@ impl Index {
     /// For each query, the indexed documents sharing its terms, with the number shared. A dated
     /// query reads the weeks its window spans and the undated documents; an undated one reads every
     /// week. A term held by more than `max_posting` of the documents read is passed over: within a
-    /// window that is a term of every story (a weekday, a wire's name). Each term is read once for
+    /// window that is a term of every story (a weekday, a wire's name). Each list is read once for
     /// all the queries ([`plan_event_reads`], [`Index::event_lists`], [`EventLists::candidates`]:
     /// the story stage calls the three itself, to spread the reads over its threads).
     pub fn event_candidates(&self, queries: &[EventQuery<'_>], max_posting: usize) -> R<Vec<NumMap<u32>>> {
         let plan = plan_event_reads(queries);
-        let lists = EventLists::new(&plan, self.event_lists(&plan)?);
+        let lists = EventLists::new(&plan, self.event_lists(&plan, max_posting)?);
         Ok(queries.iter().map(|q| lists.candidates(q, max_posting)).collect())
     }
 
-    /// The posting lists of each planned term over its planned weeks and the undated week (see
-    /// [`plan_event_reads`]), in the order of `plan`.
-    pub fn event_lists(&self, plan: &[TermWeeks]) -> R<Vec<WeekLists>> {
-        let tx = self.db.begin_read().map_err(|e| self.err(e))?;
-        let post = tx.open_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
-        let mut out = Vec::with_capacity(plan.len());
-        for p in plan {
-            let mut lists = WeekLists::default();
-            let t = p.term;
-            let mut read = |lo: u32, hi: u32| -> R<()> {
-                let range = post.range((week_key(t, lo), 0)..=(week_key(t, hi), u64::MAX)).map_err(|e| self.err(e))?;
-                for row in range {
-                    let (k, v) = row.map_err(|e| self.err(e))?;
-                    let bytes = v.value();
-                    if bytes.len() % 4 != 0 {
-                        return Err(IndexError::Corrupt {
-                            path: self.path.clone(),
-                            what: format!("story postings of term {t}"),
-                            detail: format!("a value of {} bytes is not a list of u32s", bytes.len()),
-                        });
-                    }
-                    lists.push(k.value().0 as u32, bytes);
-                }
-                Ok(())
-            };
-            for &(lo, hi) in &p.weeks {
-                read(lo, hi)?;
-            }
-            if !matches!(p.weeks.last(), Some(w) if w.1 == UNDATED) {
-                read(UNDATED, UNDATED)?;
-            }
-            out.push(lists);
-        }
-        Ok(out)
+    /// The documents posted under each of `keys` (from [`plan_event_reads`]), in its order; of a
+    /// list longer than `cap`, enough to know it is (see `Runs::lists_many`).
+    pub fn event_lists(&self, keys: &[u32], cap: usize) -> R<Vec<Vec<u32>>> {
+        let runs = self.runs()?;
+        let mut found = Vec::with_capacity(keys.len());
+        runs.lists_many(crate::store::EVENTS, keys, cap, &mut found);
+        Ok(found
+            .into_iter()
+            .map(|(base, delta)| base.iter().chain(delta).map(|&e| crate::runs::doc_of(e)).collect())
+            .collect())
     }
 
     /// The stored event terms of documents (`None` for a number without them).
@@ -288,19 +215,19 @@ impl Index {
     pub(crate) fn create_event_tables(&self, tx: &WriteTransaction) -> R<()> {
         tx.open_table(EVENT_TERMS).map_err(|e| self.err(e))?;
         tx.open_table(EVENT_DF).map_err(|e| self.err(e))?;
-        tx.open_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
         tx.open_table(EVENT_META).map_err(|e| self.err(e))?;
         Ok(())
     }
 
-    /// Add the event terms of newly numbered documents, inside the batch's transaction.
-    pub(crate) fn write_events(&self, tx: &WriteTransaction, docs: &[(u64, &EventDoc)]) -> R<()> {
+    /// Add the event terms of newly numbered documents, inside the batch's transaction. Returns
+    /// their postings (run entries: see [`week_key`]), unsorted, which the caller stages in the
+    /// posting runs with the batch's other postings.
+    pub(crate) fn write_events(&self, tx: &WriteTransaction, docs: &[(u64, &EventDoc)]) -> R<Vec<u64>> {
         let mut terms = tx.open_table(EVENT_TERMS).map_err(|e| self.err(e))?;
         let mut df = tx.open_table(EVENT_DF).map_err(|e| self.err(e))?;
-        let mut post = tx.open_table(EVENT_POSTINGS).map_err(|e| self.err(e))?;
         let mut counts: HashMap<u32, u64> = HashMap::new();
         let mut counted = 0;
-        let mut rows: Vec<(u64, u64)> = Vec::new();
+        let mut rows: Vec<u64> = Vec::new();
         for &(n, ev) in docs {
             let bytes = postcard::to_allocvec(ev).map_err(|e| IndexError::Corrupt {
                 path: self.path.clone(),
@@ -315,23 +242,12 @@ impl Index {
                     *counts.entry(t).or_default() += 1;
                 }
             }
+            let n = u32::try_from(n).map_err(|_| IndexError::Full { path: self.path.clone() })?;
             let w = ev.day.map_or(UNDATED, week);
-            rows.extend(ev.postings.iter().map(|&t| (week_key(t, w), n)));
-        }
-        // One value per term and week, in key order: each posting page is visited once a batch.
-        rows.sort_unstable();
-        let mut bytes: Vec<u8> = Vec::new();
-        for group in rows.chunk_by(|a, b| a.0 == b.0) {
-            bytes.clear();
-            for &(_, n) in group {
-                let n = u32::try_from(n).map_err(|_| IndexError::Corrupt {
-                    path: self.path.clone(),
-                    what: format!("event postings of doc {n}"),
-                    detail: "document numbers past 2^32 are not supported".into(),
-                })?;
-                bytes.extend_from_slice(&n.to_le_bytes());
+            for &t in &ev.postings {
+                rows.push(crate::runs::entry(week_key(t, w), n));
+                rows.push(crate::runs::entry(week_key(t, ALL_WEEKS), n));
             }
-            post.insert((group[0].0, group[0].1), bytes.as_slice()).map_err(|e| self.err(e))?;
         }
         // One read-modify-write a term per batch rather than per document.
         let mut keys: Vec<(u32, u64)> = counts.into_iter().collect();
@@ -343,7 +259,7 @@ impl Index {
         let mut meta = tx.open_table(EVENT_META).map_err(|e| self.err(e))?;
         let old = meta.get("documents").map_err(|e| self.err(e))?.map_or(0, |v| v.value());
         meta.insert("documents", old + counted).map_err(|e| self.err(e))?;
-        Ok(())
+        Ok(rows)
     }
 }
 
@@ -383,9 +299,9 @@ mod tests {
             ix.write(Batch { docs: vec![doc("a", &[1, 2, 3], &[1, 2])], links: vec![] }).unwrap();
         }
         let ix = Index::open(&path, "p").unwrap();
-        // One posting value a term and week of the batch (terms 1, 2 and 3); every document's terms.
+        // Two postings a posted term of a new document (its week, all weeks); every document's terms.
         let stats = ix.check().unwrap();
-        assert_eq!(stats.tables["event_postings"].entries, 3);
+        assert_eq!(stats.tables["event_postings"].entries, 8);
         assert_eq!(stats.tables["event_terms"].entries, 3);
         // The copy "c" counts neither as a document nor in its terms' frequencies.
         let (n, df) = ix.event_df(&[1, 2, 3, 4, 5, 9]).unwrap();
@@ -492,7 +408,7 @@ mod tests {
             // Split the plan as the story stage's chunks do.
             let mut lists = Vec::new();
             for c in plan.chunks(2) {
-                lists.extend(ix.event_lists(c).unwrap());
+                lists.extend(ix.event_lists(c, cap).unwrap());
             }
             let lists = crate::EventLists::new(&plan, lists);
             let sorted = |m: crate::NumMap<u32>| { let mut v: Vec<_> = m.into_iter().collect(); v.sort_unstable(); v };
@@ -521,24 +437,21 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_reads_each_term_once_over_the_union_of_its_weeks() {
+    fn a_batch_reads_each_key_once() {
         let q = |terms: &'static [u32], day: Option<i64>| EventQuery { terms, day, window_days: 7 };
-        // Days 17_000 and 17_003 share their weeks; 17_100 is weeks away; undated reads all.
+        // Days 17_000 and 17_003 share their weeks; 17_100 is weeks away; undated reads all weeks.
         let plan = crate::plan_event_reads(&[
             q(&[1, 2], Some(17_000)),
             q(&[2], Some(17_003)),
             q(&[2], Some(17_100)),
             q(&[3], None),
         ]);
-        let w = |d: i64| super::week(d);
-        assert_eq!(
-            plan,
-            vec![
-                crate::TermWeeks { term: 1, weeks: vec![(w(16_993), w(17_007))] },
-                crate::TermWeeks { term: 2, weeks: vec![(w(16_993), w(17_010)), (w(17_093), w(17_107))] },
-                crate::TermWeeks { term: 3, weeks: vec![(0, super::UNDATED)] },
-            ]
-        );
+        let (w, k) = (super::week, super::week_key);
+        let mut want: Vec<u32> = (w(16_993)..=w(17_007)).map(|x| k(1, x)).collect();
+        want.extend((w(16_993)..=w(17_010)).chain(w(17_093)..=w(17_107)).map(|x| k(2, x)));
+        want.extend([k(1, super::UNDATED), k(2, super::UNDATED), k(3, super::ALL_WEEKS)]);
+        want.sort_unstable();
+        assert_eq!(plan, want);
     }
 
     #[test]

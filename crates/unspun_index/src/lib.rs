@@ -17,5 +17,5 @@ mod runs;
 mod store;
 
 pub use error::IndexError;
-pub use events::{plan_event_reads, EventDoc, EventLists, EventQuery, NumMap, TermWeeks, WeekLists};
+pub use events::{plan_event_reads, EventDoc, EventLists, EventQuery, NumMap};
 pub use store::{lang_key, Batch, DocRecord, DocRef, Index, IndexStats, LinkRecord, NewDoc, NewLink, FORMAT_VERSION};

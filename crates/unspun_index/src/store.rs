@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 /// keys, anchors) are derived differently. 5: words hashed by `unspun_text::hash_word`. 6: story
 /// postings by week. 7: band and anchor postings in sorted run files beside the file (`runs.rs`).
 /// 8: story postings one value per term, week and batch. 9: each document's language key beside its
-/// anchor count.
-pub const FORMAT_VERSION: u32 = 9;
+/// anchor count. 10: story postings in the posting runs.
+pub const FORMAT_VERSION: u32 = 10;
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const IDS: TableDefinition<&str, u64> = TableDefinition::new("ids");
@@ -23,7 +23,9 @@ const DOCS: TableDefinition<u64, &[u8]> = TableDefinition::new("docs");
 /// band keys. These are the stores' numbers in the run manifest.
 const BANDS: usize = 0;
 const ANCHORS: usize = 1;
-const POSTING_STORES: usize = 2;
+/// Story postings (`events.rs`).
+pub(crate) const EVENTS: usize = 2;
+const POSTING_STORES: usize = 3;
 /// The run manifest's key in `META`.
 const RUNS_KEY: &str = "posting_runs";
 
@@ -312,7 +314,7 @@ impl Index {
         IndexError::Corrupt { path: self.path.clone(), what: what.into(), detail: "a writer panicked".into() }
     }
 
-    fn runs(&self) -> R<std::sync::RwLockReadGuard<'_, Runs>> {
+    pub(crate) fn runs(&self) -> R<std::sync::RwLockReadGuard<'_, Runs>> {
         self.runs.read().map_err(|_| self.poisoned("posting runs"))
     }
 
@@ -517,14 +519,14 @@ impl Index {
                 }
                 assigned.push(n);
             }
-            self.write_events(&tx, &events)?;
+            let mut event_rows = self.write_events(&tx, &events)?;
             // The batch's postings as one sorted run a store, written (and synced) now; the
             // manifest naming them commits with the rest of the batch.
-            for rows in [&mut band_rows, &mut anchor_rows] {
+            for rows in [&mut band_rows, &mut anchor_rows, &mut event_rows] {
                 rows.sort_unstable();
                 rows.dedup();
             }
-            let change = self.runs()?.stage(&self.path, vec![band_rows, anchor_rows], durable)?;
+            let change = self.runs()?.stage(&self.path, vec![band_rows, anchor_rows, event_rows], durable)?;
             let manifest = self.manifest_bytes(&change)?;
             meta.insert(RUNS_KEY, manifest.as_slice()).map_err(|e| self.err(e))?;
             staged = change;
@@ -672,7 +674,8 @@ impl Index {
         let counts = tx.open_table(ANCHOR_COUNTS).map_err(|e| self.err(e))?;
         stat!("doc_keys", counts);
         let mut postings_bytes = 0;
-        for (name, (entries, bytes, ok)) in ["lsh_bands", "anchors"].iter().zip(self.runs()?.stats()) {
+        for (name, (entries, bytes, ok)) in ["lsh_bands", "anchors", "event_postings"].iter().zip(self.runs()?.stats())
+        {
             if !ok {
                 return Err(corrupt(format!("postings of {name}"), "a run file fails its checksum or order"));
             }
@@ -688,8 +691,6 @@ impl Index {
         stat!("event_terms", ev_terms);
         let ev_df = tx.open_table(crate::events::EVENT_DF).map_err(|e| self.err(e))?;
         stat!("event_df", ev_df);
-        let ev_post = tx.open_table(crate::events::EVENT_POSTINGS).map_err(|e| self.err(e))?;
-        stat!("event_postings", ev_post);
         Ok(IndexStats {
             documents: n_docs,
             links: links.len().map_err(|e| self.err(e))?,
