@@ -310,6 +310,45 @@ fn merge(a: &[u64], b: &[u64]) -> Vec<u64> {
     out
 }
 
+/// Merge sorted `b` into sorted `a` in place (distinct entries across both), from the back, so that
+/// `a`'s entries move once and no second array is allocated: a new array for each batch's append
+/// was a fresh allocation the kernel zeroed, the size of the delta (hundreds of megabytes at 1M
+/// documents), every batch.
+fn merge_into(a: &mut Vec<u64>, b: &[u64]) {
+    let n = a.len();
+    a.resize(n + b.len(), 0);
+    let (mut i, mut j) = (n, b.len());
+    while j > 0 {
+        let k = i + j - 1;
+        if i > 0 && a[i - 1] > b[j - 1] {
+            a[k] = a[i - 1];
+            i -= 1;
+        } else {
+            a[k] = b[j - 1];
+            j -= 1;
+        }
+    }
+}
+
+/// Merge sorted arrays into one, pairwise in rounds: each entry is copied about log2 of their number
+/// times. Merged one after another into a growing array, the delta files of an index (a few dozen a
+/// store) were copied about as many times as there are files, a tenth of the CPU time of adding 10k
+/// documents to a 1M index.
+fn merge_all(mut parts: Vec<Vec<u64>>) -> Vec<u64> {
+    while parts.len() > 1 {
+        let mut next = Vec::with_capacity(parts.len().div_ceil(2));
+        let mut it = parts.into_iter();
+        while let Some(a) = it.next() {
+            next.push(match it.next() {
+                Some(b) => merge(&a, &b),
+                None => a,
+            });
+        }
+        parts = next;
+    }
+    parts.pop().unwrap_or_default()
+}
+
 /// One posting store (the LSH bands, or the anchors): a base run and the delta in memory.
 #[derive(Default)]
 struct Store {
@@ -443,14 +482,14 @@ impl Runs {
                 store.base = Some(Run::open(&p).map_err(|e| file_err(index_path, &p, e))?);
                 named.insert(p);
             }
+            let mut parts = Vec::with_capacity(files.deltas.len());
             for &d in &files.deltas {
                 let p = runs.file(s, d);
                 let run = Run::open(&p).map_err(|e| file_err(index_path, &p, e))?;
-                store.delta = merge(&store.delta, run.entries());
+                parts.push(run.entries().to_vec());
                 named.insert(p);
             }
-            let delta = std::mem::take(&mut store.delta);
-            store.set_delta(delta);
+            store.set_delta(merge_all(parts));
             runs.stores.push(store);
         }
         // Left by a write that did not commit, or by a merge: no manifest names them.
@@ -604,8 +643,9 @@ impl Runs {
             match change {
                 StagedStore::Append(e) => {
                     if !e.is_empty() {
-                        let d = std::mem::take(&mut self.stores[s].delta);
-                        self.stores[s].set_delta(merge(&d, &e));
+                        let mut d = std::mem::take(&mut self.stores[s].delta);
+                        merge_into(&mut d, &e);
+                        self.stores[s].set_delta(d);
                     }
                 }
                 StagedStore::Merged(p) => {
@@ -738,6 +778,27 @@ mod tests {
                 prop_assert_eq!(range_from(&e, k, Some(hint), cap), capped);
                 prop_assert_eq!(first_from(&e, k, Some(hint)), e.partition_point(|&x| key_of(x) < k));
             }
+        }
+    }
+
+    proptest! {
+        /// Merging in place and merging many arrays at once give the sorted union.
+        #[test]
+        fn merges_give_the_sorted_union(
+            parts in proptest::collection::vec(proptest::collection::btree_set(any::<u64>(), 0..40), 0..9),
+        ) {
+            // Distinct across parts, as postings of different documents are.
+            let mut seen = std::collections::HashSet::new();
+            let parts: Vec<Vec<u64>> =
+                parts.into_iter().map(|p| p.into_iter().filter(|x| seen.insert(*x)).collect()).collect();
+            let mut want: Vec<u64> = parts.iter().flatten().copied().collect();
+            want.sort_unstable();
+            let mut acc: Vec<u64> = Vec::new();
+            for p in &parts {
+                merge_into(&mut acc, p);
+            }
+            prop_assert_eq!(&acc, &want);
+            prop_assert_eq!(merge_all(parts), want);
         }
     }
 
