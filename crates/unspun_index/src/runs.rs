@@ -349,7 +349,8 @@ fn merge_all(mut parts: Vec<Vec<u64>>) -> Vec<u64> {
     parts.pop().unwrap_or_default()
 }
 
-/// One posting store (the LSH bands, or the anchors): a base run and the delta in memory.
+/// One posting store (the LSH bands, the anchors, or the story postings): a base run and the delta
+/// in memory.
 #[derive(Default)]
 struct Store {
     base: Option<Run>,

@@ -187,7 +187,7 @@ pub struct Index {
     /// Every document's strong-anchor count and language key, by number: loaded on first use (8
     /// bytes a document), extended by each write.
     counts: std::sync::RwLock<Option<DocKeys>>,
-    /// The band and anchor posting lists.
+    /// The band, anchor and story posting lists.
     runs: std::sync::RwLock<Runs>,
     /// A commit made without syncing (see [`Index::write_with`]) is not yet durable.
     unsynced: std::sync::atomic::AtomicBool,
