@@ -277,9 +277,9 @@ pub(crate) fn story_batch(
         let queries: Vec<EventQuery<'_>> =
             events.iter().map(|e| EventQuery { terms: &e.postings, day: e.day, window_days: p.window_days }).collect();
         // Each posting list read once for the batch, in chunks on every core (more threads when the
-        // reads wait on the disk); then each query counted from memory,
-        // only its picked candidates kept. Read query by query, the same values were read once per
-        // query holding the term: 6.6 of the stage's 15.9 s at 100k on one core, and 1.63x on two.
+        // reads wait on the disk); then each query counted from memory, only its picked candidates
+        // kept. Read query by query, the same values were read once per query holding the term: 6.6
+        // of the stage's 15.9 s at 100k on one core, and 1.63x on two.
         let plan = unspun_index::plan_event_reads(&queries);
         let lists =
             crate::io_pool::map_chunks(&STORY_QUERIES, &plan, 256, |_, chunk| index.event_lists(chunk, p.max_posting))?;

@@ -44,8 +44,7 @@ pub(crate) fn week_key(term: u32, week: u32) -> u32 {
     let mut z = u64::from(term) << 32 | u64::from(week);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^= z >> 31;
-    (z ^ (z >> 32)) as u32
+    crate::store::fold(z ^ (z >> 31))
 }
 
 /// What the story stage asks of the index for one document: its posted terms, and its day with the
@@ -222,7 +221,7 @@ impl Index {
     /// Add the event terms of newly numbered documents, inside the batch's transaction. Returns
     /// their postings (run entries: see [`week_key`]), unsorted, which the caller stages in the
     /// posting runs with the batch's other postings.
-    pub(crate) fn write_events(&self, tx: &WriteTransaction, docs: &[(u64, &EventDoc)]) -> R<Vec<u64>> {
+    pub(crate) fn write_events(&self, tx: &WriteTransaction, docs: &[(u32, &EventDoc)]) -> R<Vec<u64>> {
         let mut terms = tx.open_table(EVENT_TERMS).map_err(|e| self.err(e))?;
         let mut df = tx.open_table(EVENT_DF).map_err(|e| self.err(e))?;
         let mut counts: HashMap<u32, u64> = HashMap::new();
@@ -234,7 +233,7 @@ impl Index {
                 what: format!("event terms of doc {n}"),
                 detail: e.to_string(),
             })?;
-            terms.insert(n, bytes.as_slice()).map_err(|e| self.err(e))?;
+            terms.insert(u64::from(n), bytes.as_slice()).map_err(|e| self.err(e))?;
             if !ev.copy {
                 counted += 1;
                 // Word pairs (top bit) weigh as rare terms and are not counted.
@@ -242,7 +241,6 @@ impl Index {
                     *counts.entry(t).or_default() += 1;
                 }
             }
-            let n = u32::try_from(n).map_err(|_| IndexError::Full { path: self.path.clone() })?;
             let w = ev.day.map_or(UNDATED, week);
             for &t in &ev.postings {
                 rows.push(crate::runs::entry(week_key(t, w), n));

@@ -29,8 +29,8 @@ const POSTING_STORES: usize = 3;
 /// The run manifest's key in `META`.
 const RUNS_KEY: &str = "posting_runs";
 
-/// The posting key of a band key or anchor.
-fn fold(k: u64) -> u32 {
+/// The posting key of a band key or anchor (and of a mixed story key, `events::week_key`).
+pub(crate) fn fold(k: u64) -> u32 {
     (k ^ (k >> 32)) as u32
 }
 
@@ -515,7 +515,7 @@ impl Index {
                 band_rows.extend(d.band_keys.iter().map(|&k| crate::runs::entry(fold(k), n32)));
                 anchor_rows.extend(d.anchors.iter().map(|&k| crate::runs::entry(fold(k), n32)));
                 if let Some(ev) = &d.event {
-                    events.push((n, ev));
+                    events.push((n32, ev));
                 }
                 assigned.push(n);
             }
@@ -769,6 +769,22 @@ fn db_err<E: Into<redb::Error>>(path: &Path, e: E) -> IndexError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_index_of_another_format_is_refused_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("i.redb");
+        {
+            let ix = Index::open(&path, "p").unwrap();
+            let tx = ix.db.begin_write().unwrap();
+            tx.open_table(META).unwrap().insert("format_version", 9u32.to_le_bytes().as_slice()).unwrap();
+            tx.commit().unwrap();
+        }
+        match Index::open(&path, "p") {
+            Err(IndexError::Version { path: p, found: 9, expected: FORMAT_VERSION }) => assert_eq!(p, path),
+            other => panic!("expected a version error, got {:?}", other.err()),
+        }
+    }
 
     fn doc(id: &str, text: &str) -> NewDoc {
         NewDoc {
