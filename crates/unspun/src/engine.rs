@@ -965,42 +965,46 @@ impl Engine {
         index: &Index,
         prep: &Prepared,
         by_band: Vec<u64>,
-        mut by_anchor: unspun_index::NumMap<(u32, u32)>,
+        by_anchor: unspun_index::NumMap<(u32, u32)>,
     ) -> Result<Vec<(u64, bool)>, EngineError> {
-        let nums: Vec<u64> = by_anchor.keys().copied().collect();
-        let counts: unspun_index::NumMap<u32> = nums.iter().copied().zip(index.anchor_counts(&nums)?).collect();
-        let count = |n: &u64| counts.get(n).copied().unwrap_or(0) as usize;
+        // Hits too few to pass the last filter below whatever the shares: at a million documents of
+        // the scale corpus, 40% of the documents a new one shares anchors with share one. Dropped
+        // first, they cost no lookup of their anchor count and take no place in the ranking.
+        let min = self.cfg.min_anchor_hits;
+        let min_hits = 2 * min.max(ENTITY_MIN_HITS / 2);
+        let hits: Vec<(u64, (u32, u32))> = by_anchor.into_iter().filter(|(_, h)| 2 * h.0 + h.1 >= min_hits).collect();
+        let nums: Vec<u64> = hits.iter().map(|x| x.0).collect();
+        let counts = index.anchor_counts(&nums)?;
         let min_share = self.min_anchor_share();
         let mine = prep.anchors.len();
-        let share = |n: &u64, h: &(u32, u32)| h.0 as f64 / mine.min(count(n)).max(1) as f64;
-        by_anchor.retain(|n, h| h.0 == 0 || enough_share(h.0, mine, count(n), min_share));
-        let weak = by_anchor.iter().filter(|(n, h)| h.0 > 0 && share(n, h) < CLEAR_ANCHOR_SHARE).count();
-        if by_anchor.len() > MAX_INDEX_CANDIDATES || weak > MAX_WEAK_SHARE_CANDIDATES {
-            // The best by share of anchors (then by number, for determinism); of those below
-            // `CLEAR_ANCHOR_SHARE`, only the first few.
-            // Shares computed once: a common paragraph brings hundreds of documents to rank.
-            let mut ranked: Vec<(f64, u64, (u32, u32))> =
-                by_anchor.drain().map(|(n, h)| (share(&n, &h), n, h)).collect();
-            // Numbers are distinct: the order is total, as a stable sort's would be.
-            ranked
-                .sort_unstable_by(|(sa, na, ha), (sb, nb, hb)| sb.total_cmp(sa).then(hb.1.cmp(&ha.1)).then(na.cmp(nb)));
-            let mut low = 0;
-            ranked.retain(|(s, _, h)| {
-                let is_low = h.0 > 0 && *s < CLEAR_ANCHOR_SHARE;
-                low += usize::from(is_low);
-                !is_low || low <= MAX_WEAK_SHARE_CANDIDATES
-            });
-            ranked.truncate(MAX_INDEX_CANDIDATES);
-            by_anchor.extend(ranked.into_iter().map(|(_, n, h)| (n, h)));
-        }
+        // (share of anchors, number, hits) of those that hold enough of the smaller document's.
+        let mut ranked: Vec<(f64, u64, (u32, u32))> = hits
+            .into_iter()
+            .zip(counts)
+            .filter(|&((_, h), c)| h.0 == 0 || enough_share(h.0, mine, c as usize, min_share))
+            .map(|((n, h), c)| (h.0 as f64 / mine.min(c as usize).max(1) as f64, n, h))
+            .collect();
+        // The best by share of anchors (then by number, for determinism), at most
+        // `MAX_INDEX_CANDIDATES`; of those below `CLEAR_ANCHOR_SHARE`, only the best few. Numbers
+        // are distinct, so the order is total and a selection picks what a sort would put first:
+        // at a million documents a new one shares two anchors or more with about 900 indexed ones,
+        // and sorting them all was most of this function's time.
+        let order = |x: &(f64, u64, (u32, u32)), y: &(f64, u64, (u32, u32))| {
+            y.0.total_cmp(&x.0).then(y.2 .1.cmp(&x.2 .1)).then(x.1.cmp(&y.1))
+        };
+        let (mut low, mut clear): (Vec<_>, Vec<_>) =
+            ranked.drain(..).partition(|(s, _, h)| h.0 > 0 && *s < CLEAR_ANCHOR_SHARE);
+        best_first(&mut low, MAX_WEAK_SHARE_CANDIDATES, order);
+        clear.append(&mut low);
+        best_first(&mut clear, MAX_INDEX_CANDIDATES, order);
+        let by_anchor = clear;
         // Candidates found by names and numbers alone count only across languages (`is_candidate`).
         // The index keeps each document's language key: a pair in one language is dropped here
         // rather than after loading and preparing the indexed text (at 100k documents of the scale
         // corpus, 42% of the documents loaded were for such pairs). A document without a known
         // language is loaded, and its language detected again, as before.
-        let min = self.cfg.min_anchor_hits;
         let in_band = |n: &u64| by_band.binary_search(n).is_ok();
-        let weak_nums: Vec<u64> = by_anchor.iter().filter(|(n, h)| h.0 < min && !in_band(n)).map(|(n, _)| *n).collect();
+        let weak_nums: Vec<u64> = by_anchor.iter().filter(|(_, n, h)| h.0 < min && !in_band(n)).map(|x| x.1).collect();
         let langs: unspun_index::NumMap<u32> = weak_nums.iter().copied().zip(index.lang_keys(&weak_nums)?).collect();
         let mine = prep.lang.as_deref().map(|l| unspun_index::lang_key(Some(l)));
         let other_language = |n: &u64| {
@@ -1011,9 +1015,8 @@ impl Engine {
         // its entity-only candidates stay for now, and those in the same language go later.
         let mut js: Vec<(u64, bool)> = by_anchor
             .into_iter()
-            .filter(|&(_, h)| 2 * h.0 + h.1 >= 2 * min.max(ENTITY_MIN_HITS / 2))
-            .filter(|(n, h)| h.0 >= min || in_band(n) || other_language(n))
-            .map(|(n, h)| (n, h.0 < min && !in_band(&n)))
+            .filter(|(_, n, h)| h.0 >= min || in_band(n) || other_language(n))
+            .map(|(_, n, h)| (n, h.0 < min && !in_band(&n)))
             .collect();
         js.extend(by_band.iter().map(|&n| (n, false)));
         js.sort_unstable();
@@ -1150,6 +1153,16 @@ const MAX_WEAK_SHARE_CANDIDATES: usize = 2;
 /// keeps anchors along the whole of the smaller text; an excerpt copied into a longer page keeps most
 /// of the excerpt's.
 const MIN_ANCHOR_SHARE: f64 = 0.06;
+
+/// Keep the `k` first of `v` in `order` (in no particular order among themselves).
+fn best_first<T>(v: &mut Vec<T>, k: usize, order: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    if v.len() > k {
+        if k > 0 {
+            v.select_nth_unstable_by(k - 1, order);
+        }
+        v.truncate(k);
+    }
+}
 
 fn enough_share(hits: u32, a: usize, b: usize, min_share: f64) -> bool {
     let m = a.min(b);
@@ -1368,6 +1381,25 @@ valley. They hope to hire six more staff by the summer and to open a café on th
         // A band candidate is verified whatever its anchors.
         let picked = engine.pick_index_candidates(index, &prep, vec![5], by_anchor).unwrap();
         assert_eq!(picked, vec![(0, false), (2, false), (4, false), (5, false)]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn best_first_keeps_what_a_sort_puts_first(
+            mut v in proptest::collection::vec((0u8..8, proptest::prelude::any::<u16>()), 0..60),
+            k in 0usize..30,
+        ) {
+            // Distinct second fields make the order total, as the numbers do in the ranking.
+            v.sort_unstable_by_key(|x| x.1);
+            v.dedup_by_key(|x| x.1);
+            let order = |x: &(u8, u16), y: &(u8, u16)| y.0.cmp(&x.0).then(x.1.cmp(&y.1));
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(order);
+            sorted.truncate(k);
+            best_first(&mut v, k, order);
+            v.sort_unstable_by(order);
+            proptest::prop_assert_eq!(v, sorted);
+        }
     }
 
     #[test]
