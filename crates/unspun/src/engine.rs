@@ -680,7 +680,7 @@ impl Engine {
                 // the alignment, the costliest step of verification.
                 let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
                 let template = !cross && crate::decide::is_template(&ov);
-                let al = if !self.cfg.signals.alignment || clear_copy || template {
+                let mut al = if !self.cfg.signals.alignment || clear_copy || template {
                     unspun_align::SentenceAlignment::default()
                 } else if cross {
                     unspun_align::align_sentences(pa.entities(), pb.entities())
@@ -690,7 +690,10 @@ impl Engine {
                 let shape = crate::decide::extents(&ov, &pa.spans, &pb.spans);
                 // A page that shares passages with another and credits it by its headline was written
                 // from it, however far its words went from the source's.
-                let (d, credit) = decide_texts(&ov, &al, cross, shape, (ta, tb), shares_text);
+                let (mut d, credit) = decide_texts(&ov, &al, cross, shape, (ta, tb), shares_text);
+                if !cross && self.cfg.signals.alignment {
+                    d = d.map(|d| spin_check(d, &ov, &mut al, (pa, ka, ta), (pb, kb, tb)));
+                }
                 if let Some(dbg) = &debug {
                     let id = |r: DocRef| match r {
                         DocRef::New(i) => live[i].doc.id.clone(),
@@ -1094,6 +1097,27 @@ impl Engine {
 
 /// Containment above which a same-language pair is a duplicate without aligning its sentences.
 const CLEAR_COPY_CONTAINMENT: f64 = 0.7;
+
+/// A copy of one language found by its passages may be a light spin: measure the in-place swaps of
+/// its aligned sentences (aligning them first if a clear copy skipped that) and decide
+/// ([`crate::decide::spun_copy`]). The measure is kept in `al` for `explain`.
+pub(crate) fn spin_check(
+    d: Decision,
+    ov: &unspun_align::Overlap,
+    al: &mut unspun_align::SentenceAlignment,
+    (pa, ka, ta): (&Prepared, &Shingled, &str),
+    (pb, kb, tb): (&Prepared, &Shingled, &str),
+) -> Decision {
+    if !crate::decide::may_be_spun(&d, ov) {
+        return d;
+    }
+    if al.chain.is_empty() {
+        *al = unspun_align::align_sentences(pa.sentences(), pb.sentences());
+    }
+    let swaps = al.swap_rate(pa.sentences(), &ka.tokens, ta, pb.sentences(), &kb.tokens, tb);
+    al.swaps = Some(swaps);
+    crate::decide::spun_copy(d, ov, swaps)
+}
 
 /// Shared pairs of names and numbers that make a candidate across languages.
 const ENTITY_MIN_HITS: u32 = 4;

@@ -49,11 +49,15 @@ impl Engine {
         let overlap = unspun_align::compare(&pa.view(ka), &pb.view(kb));
         let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
         let (sa, sb) = if cross_language { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
-        let alignment = unspun_align::align_sentences(sa, sb);
+        let mut alignment = unspun_align::align_sentences(sa, sb);
         let shape = crate::decide::extents(&overlap, &pa.spans, &pb.spans);
         let shares_text = self.config().story.shared_shingles as usize;
-        let (decision, _) =
+        let (mut decision, _) =
             crate::decide::decide_texts(&overlap, &alignment, cross_language, shape, (&a.text, &b.text), shares_text);
+        if !cross_language && self.config().signals.alignment {
+            decision = decision
+                .map(|d| crate::engine::spin_check(d, &overlap, &mut alignment, (pa, ka, &a.text), (pb, kb, &b.text)));
+        }
         let sentences = alignment
             .chain
             .iter()

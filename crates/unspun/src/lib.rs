@@ -25,7 +25,7 @@ mod story;
 pub mod timing;
 
 pub use config::{Config, Signals};
-pub use decide::{decide, Decision, Relation};
+pub use decide::{decide, spun_copy, Decision, Relation, SPIN_MIN_SWAPS};
 pub use engine::{Engine, EngineError, Match, Observer, ScanOutcome, SilentObserver, Summary};
 pub use explain::{AlignedSentences, ExplainedDoc, Explanation};
 pub use prepare::{prepare, Prepared};

@@ -3,7 +3,7 @@
 //! sentences; an independent report of the same event shares names and quotes but not that structure.
 
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use unspun_text::{Token, TokenFlags};
 
@@ -189,6 +189,9 @@ pub struct SentenceAlignment {
     /// Names and numbers the aligned sentences share, over those of the side with fewer: a rewrite
     /// keeps them (about 1), a template or a results table filled in for another company does not.
     pub entity_agreement: f32,
+    /// [`SentenceAlignment::swap_rate`], where it was measured (a copy found by its passages).
+    #[serde(default)]
+    pub swaps: Option<f32>,
 }
 
 /// Aligned sentences at least this similar are one sentence copied (maybe with a word edited).
@@ -357,6 +360,127 @@ impl SentenceAlignment {
     }
 }
 
+/// A word a spinner swaps for a synonym: not a function word, a name or a number.
+fn is_content(t: &Token) -> bool {
+    !t.flags.has(TokenFlags::STOP) && !t.flags.has(TokenFlags::DIGIT) && !t.flags.has(TokenFlags::CAPITAL) && t.len > 1
+}
+
+/// Two spellings of one word rather than two words: the same first four letters ("colour",
+/// "color"; "subsidiary", "subsidiaries"), or the shorter an abbreviation of the longer, its letters
+/// in order from the same first one ("mln", "million"; "pct", "percent"). House style makes these.
+fn variants(x: &str, y: &str) -> bool {
+    if x.chars().take(4).eq(y.chars().take(4)) {
+        return true;
+    }
+    let (short, long) = if x.chars().count() <= y.chars().count() { (x, y) } else { (y, x) };
+    let mut rest = long.chars();
+    short.chars().next() == long.chars().next() && short.chars().all(|c| rest.any(|d| d == c))
+}
+
+/// Sentences longer than this (tokens) are not diffed word by word: the table would be large, and
+/// news sentences are far shorter.
+const MAX_SWAP_TOKENS: usize = 160;
+
+/// Positions of the words of `x` and `y` that a longest common subsequence of their hashes pairs,
+/// into `out`; `table` is scratch space. The common start and end are paired first and the table
+/// built for what lies between only: aligned sentences of a copy differ in a word or two, if at all.
+fn common_words(x: &[Token], y: &[Token], table: &mut Vec<u16>, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    let head = x.iter().zip(y).take_while(|(a, b)| a.hash == b.hash).count();
+    let tail = x[head..].iter().rev().zip(y[head..].iter().rev()).take_while(|(a, b)| a.hash == b.hash).count();
+    out.extend((0..head).map(|i| (i, i)));
+    let (x_mid, y_mid) = (&x[head..x.len() - tail], &y[head..y.len() - tail]);
+    if !x_mid.is_empty() && !y_mid.is_empty() {
+        let w = y_mid.len() + 1;
+        table.clear();
+        table.resize((x_mid.len() + 1) * w, 0);
+        let t = &mut *table;
+        for i in (0..x_mid.len()).rev() {
+            for j in (0..y_mid.len()).rev() {
+                t[i * w + j] = if x_mid[i].hash == y_mid[j].hash {
+                    t[(i + 1) * w + j + 1] + 1
+                } else {
+                    t[(i + 1) * w + j].max(t[i * w + j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < x_mid.len() && j < y_mid.len() {
+            if x_mid[i].hash == y_mid[j].hash {
+                out.push((head + i, head + j));
+                i += 1;
+                j += 1;
+            } else if t[(i + 1) * w + j] >= t[i * w + j + 1] {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+    }
+    out.extend((0..tail).map(|k| (x.len() - tail + k, y.len() - tail + k)));
+}
+
+impl SentenceAlignment {
+    /// How much of the aligned text had its words swapped for others in place, as a spinner does:
+    /// distinct (word, replacement) pairs of content words ([`is_content`]) that stand where the
+    /// other sentence has a different word between the same neighbours, over the content words of
+    /// the shorter sentence of each aligned pair outside quotations (pairs with fewer than four are
+    /// passed over). A syndicated copy edits a word here and there, and house style replaces one
+    /// word everywhere (counted once); a spin swaps a tenth to a half of them all through the text.
+    /// Spellings of one word ([`variants`]) and words that moved within the sentence are not swaps.
+    /// `ta`, `tb`: the texts' tokens, into which the sentences' ranges point; `text_a`, `text_b`:
+    /// the texts.
+    pub fn swap_rate(
+        &self,
+        a: &Sentences,
+        ta: &[Token],
+        text_a: &str,
+        b: &Sentences,
+        tb: &[Token],
+        text_b: &str,
+    ) -> f32 {
+        let mut swaps: HashSet<(u64, u64)> = HashSet::new();
+        let mut content = 0usize;
+        let (mut table, mut common) = (Vec::new(), Vec::new());
+        for p in self.chain.iter().filter(|p| !p.quoted) {
+            let (ra, rb) = (&a.ranges[p.a as usize], &b.ranges[p.b as usize]);
+            let (xa, xb) = (&ta[ra.start as usize..ra.end as usize], &tb[rb.start as usize..rb.end as usize]);
+            if xa.len() > MAX_SWAP_TOKENS || xb.len() > MAX_SWAP_TOKENS {
+                continue;
+            }
+            let n = (if xa.len() <= xb.len() { xa } else { xb }).iter().filter(|t| is_content(t)).count();
+            if n < 4 {
+                continue;
+            }
+            content += n;
+            common_words(xa, xb, &mut table, &mut common);
+            let has = |x: &[Token], h: u64| x.iter().any(|t| t.hash == h);
+            // Each gap between common words (and before the first, after the last) with as many
+            // words on both sides: the words in it were replaced one for one.
+            let ends = std::iter::once((usize::MAX, usize::MAX))
+                .chain(common.iter().copied())
+                .zip(common.iter().copied().chain(std::iter::once((xa.len(), xb.len()))));
+            for ((i0, j0), (i1, j1)) in ends {
+                let (i0, j0) = (i0.wrapping_add(1), j0.wrapping_add(1));
+                let k = i1 - i0;
+                if k == 0 || k > 3 || j1 - j0 != k {
+                    continue;
+                }
+                for (u, v) in xa[i0..i1].iter().zip(&xb[j0..j1]) {
+                    if !is_content(u) || !is_content(v) || has(xb, u.hash) || has(xa, v.hash) {
+                        continue;
+                    }
+                    let (wu, wv) = (text_a[u.span()].to_lowercase(), text_b[v.span()].to_lowercase());
+                    if !variants(&wu, &wv) {
+                        swaps.insert((u.hash, v.hash));
+                    }
+                }
+            }
+        }
+        swaps.len() as f32 / content.max(1) as f32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,5 +535,69 @@ mod tests {
         let split = "Kaspersky has repeatedly denied that it has ties to any government. It said it would not help any government with cyber espionage.";
         let al = align_sentences(&sents(merged), &sents(split));
         assert_eq!(al.chain.len(), 2, "{al:?}");
+    }
+
+    fn swaps(x: &str, y: &str) -> f32 {
+        let (tx, ty) = (unspun_text::tokenize(x), unspun_text::tokenize(y));
+        let (sx, sy) = (sents(x), sents(y));
+        align_sentences(&sx, &sy).swap_rate(&sx, &tx, x, &sy, &ty, y)
+    }
+
+    #[test]
+    fn a_spin_swaps_words_in_place_and_a_copy_does_not() {
+        assert!(swaps(SOURCE, SPUN) >= 0.1, "{}", swaps(SOURCE, SPUN));
+        assert_eq!(swaps(SOURCE, SOURCE), 0.0);
+        // House style and spelling are not swaps; nor is a clause moved within its sentence.
+        let edited = SOURCE
+            .replace("changes to its unit", "changes to its units")
+            .replace("top U.S. electronics retailer, last week", "top U.S. electronics retailer, last wk");
+        assert_eq!(swaps(SOURCE, &edited), 0.0);
+        let moved = SOURCE.replace(
+            "Best Buy Co, the top U.S. electronics retailer, last week said",
+            "Last week Best Buy Co, the top U.S. electronics retailer, said",
+        );
+        assert_eq!(swaps(SOURCE, &moved), 0.0);
+    }
+
+    #[test]
+    fn one_word_replaced_everywhere_counts_once() {
+        let a = "The board said profits rose sharply in the quarter after strong sales abroad. \
+                 The board said costs rose sharply as well, despite cuts announced in spring.";
+        let b = a.replace("rose", "climbed");
+        let once = swaps(a, &b);
+        let c = b.replace("sharply", "steeply");
+        assert!(once > 0.0 && swaps(a, &c) > 1.9 * once, "{once} {}", swaps(a, &c));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn common_words_are_a_longest_common_subsequence(
+            x in proptest::collection::vec(0u64..6, 0..24),
+            y in proptest::collection::vec(0u64..6, 0..24),
+        ) {
+            let tok = |h: &u64| Token { hash: *h, start: 0, len: 1, flags: TokenFlags(0) };
+            let (tx, ty): (Vec<Token>, Vec<Token>) = (x.iter().map(tok).collect(), y.iter().map(tok).collect());
+            let mut out = Vec::new();
+            common_words(&tx, &ty, &mut Vec::new(), &mut out);
+            // Pairs of equal words, increasing on both sides, as many as the plain table's length.
+            proptest::prop_assert!(out.iter().all(|&(i, j)| x[i] == y[j]));
+            proptest::prop_assert!(out.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1));
+            let mut t = vec![vec![0usize; y.len() + 1]; x.len() + 1];
+            for i in 0..x.len() {
+                for j in 0..y.len() {
+                    t[i + 1][j + 1] = if x[i] == y[j] { t[i][j] + 1 } else { t[i][j + 1].max(t[i + 1][j]) };
+                }
+            }
+            proptest::prop_assert_eq!(out.len(), t[x.len()][y.len()]);
+        }
+    }
+
+    #[test]
+    fn variants_are_spellings_and_abbreviations() {
+        assert!(variants("colour", "color"));
+        assert!(variants("mln", "million"));
+        assert!(variants("pct", "percent"));
+        assert!(!variants("said", "claimed"));
+        assert!(!variants("allegations", "blames"));
     }
 }

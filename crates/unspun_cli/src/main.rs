@@ -600,7 +600,7 @@ fn explain(a: ExplainArgs) -> Result<()> {
             "unquoted_containment": e.unquoted_containment, "longest_unquoted_run": e.overlap.longest_unquoted_run,
             "aligned_sentences": e.alignment.chain.len(), "unquoted_aligned": e.alignment.unquoted,
             "longest_run": e.alignment.longest_run, "coverage": e.alignment.coverage,
-            "mean_similarity": e.alignment.mean_similarity,
+            "mean_similarity": e.alignment.mean_similarity, "swaps": e.alignment.swaps,
             "sentences": e.sentences.iter().map(|s| serde_json::json!({
                 "a": chars(&ma, &s.a), "b": chars(&mb, &s.b), "similarity": s.similarity, "quoted": s.quoted,
             })).collect::<Vec<_>>(),
@@ -639,6 +639,12 @@ fn explain(a: ExplainArgs) -> Result<()> {
         e.alignment.coverage,
         e.alignment.mean_similarity
     );
+    if let Some(swaps) = e.alignment.swaps {
+        println!(
+            "content words swapped in place (a spinner's mark): {swaps:.3} of the aligned ones (a spin from {:.2})",
+            unspun::SPIN_MIN_SWAPS
+        );
+    }
     for (i, s) in e.sentences.iter().enumerate() {
         println!("\n[{}] similarity {:.2}{}", i + 1, s.similarity, if s.quoted { " (quotation)" } else { "" });
         println!("  A {:?}: {}", chars(&ma, &s.a), marked(&e.a.text, &s.a, &s.a_only, color, false));

@@ -422,3 +422,36 @@ fn a_rewrite_that_credits_its_source_by_headline_is_tied_to_it() {
     assert_eq!(v["relation"], "rewrite", "{v}");
     assert!(v.to_string().contains("credits the other by its headline"), "{v}");
 }
+
+/// spun-synth-dev's light rewrites (a tenth to a fifth of the words swapped) and spins share most of
+/// their 5-grams with the source and were called duplicates; the words swapped in place all through
+/// their sentences make them rewrites, while syndicated copies (edits, house style, cuts) stay
+/// duplicates.
+#[test]
+fn spins_light_enough_to_share_most_text_are_rewrites_and_syndicated_copies_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = shared().join("data/spun-synth-dev");
+    let (pairs, _, _) = scan(&[set.join("docs.jsonl").to_str().unwrap(), "--no-index"], dir.path());
+    let rel: std::collections::HashMap<(String, String), String> = pairs
+        .iter()
+        .map(|p| {
+            let (a, b) = (p["a"].as_str().unwrap().to_string(), p["b"].as_str().unwrap().to_string());
+            ((a.clone().min(b.clone()), a.max(b)), p["relation"].as_str().unwrap().to_string())
+        })
+        .collect();
+    // (links found, of them with the expected relation) by gold relation.
+    let mut by: std::collections::HashMap<String, (usize, usize)> = Default::default();
+    for l in read_jsonl(&set.join("labels.jsonl")) {
+        let (Some(src), Some(r)) = (l["source"].as_str(), l["relation"].as_str()) else { continue };
+        let id = l["id"].as_str().unwrap().to_string();
+        let Some(found) = rel.get(&(id.clone().min(src.to_string()), id.max(src.to_string()))) else { continue };
+        let want = if r == "syndicated" { "duplicate" } else { "rewrite" };
+        let e = by.entry(r.to_string()).or_default();
+        e.0 += 1;
+        e.1 += usize::from(found == want);
+    }
+    let share = |r: &str| by[r].1 as f64 / by[r].0 as f64;
+    assert!(share("syndicated") >= 0.99, "{by:?}");
+    assert!(share("spun") >= 0.98, "{by:?}");
+    assert!(share("paraphrase") >= 0.9, "{by:?}");
+}
