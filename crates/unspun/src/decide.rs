@@ -187,7 +187,7 @@ pub fn decide(
 }
 
 /// A copy found by its shared passages whose aligned sentences had content words swapped for others
-/// all through (`swaps`, [`unspun_align::SentenceAlignment::swap_rate`]) is a spin light enough to
+/// all through (`swaps`, [`unspun_align::Swaps::rate`]) is a spin light enough to
 /// keep many 5-grams, not a syndicated copy. A text nearly all inside the other cannot have been
 /// spun much: it stays a duplicate.
 pub fn spun_copy(d: Decision, ov: &Overlap, swaps: f32) -> Decision {

@@ -1114,7 +1114,8 @@ pub(crate) fn spin_check(
     if al.chain.is_empty() {
         *al = unspun_align::align_sentences(pa.sentences(), pb.sentences());
     }
-    let swaps = al.swap_rate(pa.sentences(), &ka.tokens, ta, pb.sentences(), &kb.tokens, tb);
+    let side = |sentences, tokens, text| unspun_align::AlignedText { sentences, tokens, text };
+    let swaps = al.swaps(side(pa.sentences(), &ka.tokens, ta), side(pb.sentences(), &kb.tokens, tb)).rate();
     al.swaps = Some(swaps);
     crate::decide::spun_copy(d, ov, swaps)
 }

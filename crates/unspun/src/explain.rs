@@ -37,6 +37,9 @@ pub struct Explanation {
     pub alignment: SentenceAlignment,
     pub decision: Option<Decision>,
     pub sentences: Vec<AlignedSentences>,
+    /// Content words swapped for others in place, as byte spans of their first occurrences in A and
+    /// B (measured for a copy found by its passages; see `SentenceAlignment::swaps`).
+    pub swapped: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
 }
 
 impl Engine {
@@ -80,8 +83,14 @@ impl Engine {
                 }
             })
             .collect();
+        let swapped = if alignment.swaps.is_some() {
+            let side = |sentences, tokens, text| unspun_align::AlignedText { sentences, tokens, text };
+            alignment.swaps(side(sa, &ka.tokens, &a.text), side(sb, &kb.tokens, &b.text)).words
+        } else {
+            Vec::new()
+        };
         let unquoted_containment = unquoted_containment(&overlap);
-        Ok(Explanation { a, b, cross_language, overlap, unquoted_containment, alignment, decision, sentences })
+        Ok(Explanation { a, b, cross_language, overlap, unquoted_containment, alignment, decision, sentences, swapped })
     }
 
     fn load_indexed(&self, id: &str) -> Result<ExplainedDoc, EngineError> {

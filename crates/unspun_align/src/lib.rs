@@ -11,4 +11,6 @@ mod sentences;
 
 pub use cite::{credited_headline, Credit};
 pub use overlap::{compare, compare_at_least, DocView, Overlap, Passage, ShingleSet};
-pub use sentences::{align_sentences, SentenceAlignment, SentencePair, Sentences, ALIGN_THRESHOLD};
+pub use sentences::{
+    align_sentences, AlignedText, SentenceAlignment, SentencePair, Sentences, Swap, Swaps, ALIGN_THRESHOLD,
+};

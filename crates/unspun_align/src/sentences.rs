@@ -189,7 +189,7 @@ pub struct SentenceAlignment {
     /// Names and numbers the aligned sentences share, over those of the side with fewer: a rewrite
     /// keeps them (about 1), a template or a results table filled in for another company does not.
     pub entity_agreement: f32,
-    /// [`SentenceAlignment::swap_rate`], where it was measured (a copy found by its passages).
+    /// [`Swaps::rate`] of [`SentenceAlignment::swaps`], where it was measured (a copy found by its passages).
     #[serde(default)]
     pub swaps: Option<f32>,
 }
@@ -420,26 +420,49 @@ fn common_words(x: &[Token], y: &[Token], table: &mut Vec<u16>, out: &mut Vec<(u
     out.extend((0..tail).map(|k| (x.len() - tail + k, y.len() - tail + k)));
 }
 
+/// A word swapped for another in place: its byte spans in the first and the second text.
+pub type Swap = (Range<usize>, Range<usize>);
+
+/// One side of an alignment as text: its sentences, the tokens their ranges point into, the text.
+#[derive(Clone, Copy)]
+pub struct AlignedText<'a> {
+    pub sentences: &'a Sentences,
+    pub tokens: &'a [Token],
+    pub text: &'a str,
+}
+
+/// The words swapped in place along an alignment ([`SentenceAlignment::swaps`]).
+#[derive(Debug, Clone, Default)]
+pub struct Swaps {
+    /// Distinct swaps, in text order, each at its first occurrence (what a spinner changed:
+    /// "said" for "claimed").
+    pub words: Vec<Swap>,
+    /// The content words they were counted over.
+    pub content_words: usize,
+}
+
+impl Swaps {
+    /// Distinct swaps over content words.
+    pub fn rate(&self) -> f32 {
+        self.words.len() as f32 / self.content_words.max(1) as f32
+    }
+}
+
 impl SentenceAlignment {
-    /// How much of the aligned text had its words swapped for others in place, as a spinner does:
-    /// distinct (word, replacement) pairs of content words ([`is_content`]) that stand where the
-    /// other sentence has a different word between the same neighbours, over the content words of
-    /// the shorter sentence of each aligned pair outside quotations (pairs with fewer than four are
-    /// passed over). A syndicated copy edits a word here and there, and house style replaces one
-    /// word everywhere (counted once); a spin swaps a tenth to a half of them all through the text.
-    /// Spellings of one word ([`variants`]) and words that moved within the sentence are not swaps.
-    /// `ta`, `tb`: the texts' tokens, into which the sentences' ranges point; `text_a`, `text_b`:
-    /// the texts.
-    pub fn swap_rate(
-        &self,
-        a: &Sentences,
-        ta: &[Token],
-        text_a: &str,
-        b: &Sentences,
-        tb: &[Token],
-        text_b: &str,
-    ) -> f32 {
-        let mut swaps: HashSet<(u64, u64)> = HashSet::new();
+    /// The words swapped for others in place, as a spinner does: distinct (word, replacement) pairs
+    /// of content words ([`is_content`]) that stand where the other sentence has a different word
+    /// between the same neighbours, counted over the content words of the shorter sentence of each
+    /// aligned pair outside quotations (pairs with fewer than four are passed over). A syndicated
+    /// copy edits a word here and there, and house style replaces one word everywhere (counted once);
+    /// a spin swaps a tenth to a half of them all through the text ([`Swaps::rate`]). Spellings of
+    /// one word ([`variants`]) and words that moved within the sentence are not swaps.
+    pub fn swaps(&self, a: AlignedText<'_>, b: AlignedText<'_>) -> Swaps {
+        let (
+            AlignedText { sentences: a, tokens: ta, text: text_a },
+            AlignedText { sentences: b, tokens: tb, text: text_b },
+        ) = (a, b);
+        let mut seen: HashSet<(u64, u64)> = HashSet::new();
+        let mut swaps = Vec::new();
         let mut content = 0usize;
         let (mut table, mut common) = (Vec::new(), Vec::new());
         for p in self.chain.iter().filter(|p| !p.quoted) {
@@ -471,13 +494,13 @@ impl SentenceAlignment {
                         continue;
                     }
                     let (wu, wv) = (text_a[u.span()].to_lowercase(), text_b[v.span()].to_lowercase());
-                    if !variants(&wu, &wv) {
-                        swaps.insert((u.hash, v.hash));
+                    if !variants(&wu, &wv) && seen.insert((u.hash, v.hash)) {
+                        swaps.push((u.span(), v.span()));
                     }
                 }
             }
         }
-        swaps.len() as f32 / content.max(1) as f32
+        Swaps { words: swaps, content_words: content }
     }
 }
 
@@ -540,12 +563,22 @@ mod tests {
     fn swaps(x: &str, y: &str) -> f32 {
         let (tx, ty) = (unspun_text::tokenize(x), unspun_text::tokenize(y));
         let (sx, sy) = (sents(x), sents(y));
-        align_sentences(&sx, &sy).swap_rate(&sx, &tx, x, &sy, &ty, y)
+        let side = |sentences, tokens, text| AlignedText { sentences, tokens, text };
+        align_sentences(&sx, &sy).swaps(side(&sx, &tx, x), side(&sy, &ty, y)).rate()
     }
 
     #[test]
     fn a_spin_swaps_words_in_place_and_a_copy_does_not() {
         assert!(swaps(SOURCE, SPUN) >= 0.1, "{}", swaps(SOURCE, SPUN));
+        let (tx, ty) = (unspun_text::tokenize(SOURCE), unspun_text::tokenize(SPUN));
+        let (sx, sy) = (sents(SOURCE), sents(SPUN));
+        let (a, b) = (
+            AlignedText { sentences: &sx, tokens: &tx, text: SOURCE },
+            AlignedText { sentences: &sy, tokens: &ty, text: SPUN },
+        );
+        let words: Vec<(&str, &str)> =
+            align_sentences(&sx, &sy).swaps(a, b).words.into_iter().map(|(x, y)| (&SOURCE[x], &SPUN[y])).collect();
+        assert!(words.contains(&("said", "claimed")) && words.contains(&("espionage", "spying")), "{words:?}");
         assert_eq!(swaps(SOURCE, SOURCE), 0.0);
         // House style and spelling are not swaps; nor is a clause moved within its sentence.
         let edited = SOURCE

@@ -601,6 +601,9 @@ fn explain(a: ExplainArgs) -> Result<()> {
             "aligned_sentences": e.alignment.chain.len(), "unquoted_aligned": e.alignment.unquoted,
             "longest_run": e.alignment.longest_run, "coverage": e.alignment.coverage,
             "mean_similarity": e.alignment.mean_similarity, "swaps": e.alignment.swaps,
+            "swapped": e.swapped.iter().map(|(x, y)| serde_json::json!({
+                "a": chars(&ma, x), "b": chars(&mb, y), "words": [&e.a.text[x.clone()], &e.b.text[y.clone()]],
+            })).collect::<Vec<_>>(),
             "sentences": e.sentences.iter().map(|s| serde_json::json!({
                 "a": chars(&ma, &s.a), "b": chars(&mb, &s.b), "similarity": s.similarity, "quoted": s.quoted,
             })).collect::<Vec<_>>(),
@@ -644,6 +647,18 @@ fn explain(a: ExplainArgs) -> Result<()> {
             "content words swapped in place (a spinner's mark): {swaps:.3} of the aligned ones (a spin from {:.2})",
             unspun::SPIN_MIN_SWAPS
         );
+    }
+    if !e.swapped.is_empty() {
+        const SHOWN: usize = 12;
+        let words: Vec<String> = e
+            .swapped
+            .iter()
+            .take(SHOWN)
+            .map(|(x, y)| format!("{} -> {}", &e.a.text[x.clone()], &e.b.text[y.clone()]))
+            .collect();
+        let more = e.swapped.len().saturating_sub(SHOWN);
+        let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+        println!("swapped (A -> B): {}{more}", words.join(", "));
     }
     for (i, s) in e.sentences.iter().enumerate() {
         println!("\n[{}] similarity {:.2}{}", i + 1, s.similarity, if s.quoted { " (quotation)" } else { "" });
