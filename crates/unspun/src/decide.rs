@@ -191,7 +191,7 @@ pub fn decide(
 /// keep many 5-grams, not a syndicated copy. A text nearly all inside the other cannot have been
 /// spun much: it stays a duplicate.
 pub fn spun_copy(d: Decision, ov: &Overlap, swaps: f32) -> Decision {
-    if d.relation != Relation::Duplicate || ov.containment >= WHOLE_COPY_CONTAINMENT || swaps < SPIN_MIN_SWAPS {
+    if !may_be_spun(&d, ov) || swaps < SPIN_MIN_SWAPS {
         return d;
     }
     Decision {

@@ -692,7 +692,7 @@ impl Engine {
                 // from it, however far its words went from the source's.
                 let (mut d, credit) = decide_texts(&ov, &al, cross, shape, (ta, tb), shares_text);
                 if !cross && self.cfg.signals.alignment {
-                    d = d.map(|d| spin_check(d, &ov, &mut al, (pa, ka, ta), (pb, kb, tb)));
+                    d = d.map(|d| spin_check(d, &ov, &mut al, (pa, ka, ta), (pb, kb, tb)).0);
                 }
                 if let Some(dbg) = &debug {
                     let id = |r: DocRef| match r {
@@ -981,7 +981,7 @@ impl Engine {
         let min_share = self.min_anchor_share();
         let mine = prep.anchors.len();
         // (share of anchors, number, hits) of those that hold enough of the smaller document's.
-        let mut ranked: Vec<(f64, u64, (u32, u32))> = hits
+        let ranked: Vec<(f64, u64, (u32, u32))> = hits
             .into_iter()
             .zip(counts)
             .filter(|&((_, h), c)| h.0 == 0 || enough_share(h.0, mine, c as usize, min_share))
@@ -996,7 +996,7 @@ impl Engine {
             y.0.total_cmp(&x.0).then(y.2 .1.cmp(&x.2 .1)).then(x.1.cmp(&y.1))
         };
         let (mut low, mut clear): (Vec<_>, Vec<_>) =
-            ranked.drain(..).partition(|(s, _, h)| h.0 > 0 && *s < CLEAR_ANCHOR_SHARE);
+            ranked.into_iter().partition(|(s, _, h)| h.0 > 0 && *s < CLEAR_ANCHOR_SHARE);
         best_first(&mut low, MAX_WEAK_SHARE_CANDIDATES, order);
         clear.append(&mut low);
         best_first(&mut clear, MAX_INDEX_CANDIDATES, order);
@@ -1100,24 +1100,23 @@ const CLEAR_COPY_CONTAINMENT: f64 = 0.7;
 
 /// A copy of one language found by its passages may be a light spin: measure the in-place swaps of
 /// its aligned sentences (aligning them first if a clear copy skipped that) and decide
-/// ([`crate::decide::spun_copy`]). The measure is kept in `al` for `explain`.
+/// ([`crate::decide::spun_copy`]). The swaps measured, if they were, go back for `explain`.
 pub(crate) fn spin_check(
     d: Decision,
     ov: &unspun_align::Overlap,
     al: &mut unspun_align::SentenceAlignment,
     (pa, ka, ta): (&Prepared, &Shingled, &str),
     (pb, kb, tb): (&Prepared, &Shingled, &str),
-) -> Decision {
+) -> (Decision, Option<unspun_align::Swaps>) {
     if !crate::decide::may_be_spun(&d, ov) {
-        return d;
+        return (d, None);
     }
     if al.chain.is_empty() {
         *al = unspun_align::align_sentences(pa.sentences(), pb.sentences());
     }
     let side = |sentences, tokens, text| unspun_align::AlignedText { sentences, tokens, text };
-    let swaps = al.swaps(side(pa.sentences(), &ka.tokens, ta), side(pb.sentences(), &kb.tokens, tb)).rate();
-    al.swaps = Some(swaps);
-    crate::decide::spun_copy(d, ov, swaps)
+    let swaps = al.swaps(side(pa.sentences(), &ka.tokens, ta), side(pb.sentences(), &kb.tokens, tb));
+    (crate::decide::spun_copy(d, ov, swaps.rate()), Some(swaps))
 }
 
 /// Shared pairs of names and numbers that make a candidate across languages.

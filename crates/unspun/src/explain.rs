@@ -37,9 +37,9 @@ pub struct Explanation {
     pub alignment: SentenceAlignment,
     pub decision: Option<Decision>,
     pub sentences: Vec<AlignedSentences>,
-    /// Content words swapped for others in place, as byte spans of their first occurrences in A and
-    /// B (measured for a copy found by its passages; see `SentenceAlignment::swaps`).
-    pub swapped: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>,
+    /// Content words swapped for others in place, at their first occurrences in A and B, where they
+    /// were measured: for a copy found by its passages (see `SentenceAlignment::swaps`).
+    pub swaps: Option<unspun_align::Swaps>,
 }
 
 impl Engine {
@@ -57,9 +57,10 @@ impl Engine {
         let shares_text = self.config().story.shared_shingles as usize;
         let (mut decision, _) =
             crate::decide::decide_texts(&overlap, &alignment, cross_language, shape, (&a.text, &b.text), shares_text);
-        if !cross_language && self.config().signals.alignment {
-            decision = decision
-                .map(|d| crate::engine::spin_check(d, &overlap, &mut alignment, (pa, ka, &a.text), (pb, kb, &b.text)));
+        let mut swaps = None;
+        if let Some(d) = decision.filter(|_| !cross_language && self.config().signals.alignment) {
+            let (d, s) = crate::engine::spin_check(d, &overlap, &mut alignment, (pa, ka, &a.text), (pb, kb, &b.text));
+            (decision, swaps) = (Some(d), s);
         }
         let sentences = alignment
             .chain
@@ -83,14 +84,8 @@ impl Engine {
                 }
             })
             .collect();
-        let swapped = if alignment.swaps.is_some() {
-            let side = |sentences, tokens, text| unspun_align::AlignedText { sentences, tokens, text };
-            alignment.swaps(side(sa, &ka.tokens, &a.text), side(sb, &kb.tokens, &b.text)).words
-        } else {
-            Vec::new()
-        };
         let unquoted_containment = unquoted_containment(&overlap);
-        Ok(Explanation { a, b, cross_language, overlap, unquoted_containment, alignment, decision, sentences, swapped })
+        Ok(Explanation { a, b, cross_language, overlap, unquoted_containment, alignment, decision, sentences, swaps })
     }
 
     fn load_indexed(&self, id: &str) -> Result<ExplainedDoc, EngineError> {

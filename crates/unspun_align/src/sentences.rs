@@ -189,9 +189,6 @@ pub struct SentenceAlignment {
     /// Names and numbers the aligned sentences share, over those of the side with fewer: a rewrite
     /// keeps them (about 1), a template or a results table filled in for another company does not.
     pub entity_agreement: f32,
-    /// [`Swaps::rate`] of [`SentenceAlignment::swaps`], where it was measured (a copy found by its passages).
-    #[serde(default)]
-    pub swaps: Option<f32>,
 }
 
 /// Aligned sentences at least this similar are one sentence copied (maybe with a word edited).
@@ -560,24 +557,23 @@ mod tests {
         assert_eq!(al.chain.len(), 2, "{al:?}");
     }
 
-    fn swaps(x: &str, y: &str) -> f32 {
+    /// The swaps of `y` against `x`, as the words on each side.
+    fn swapped<'a>(x: &'a str, y: &'a str) -> (f32, Vec<(&'a str, &'a str)>) {
         let (tx, ty) = (unspun_text::tokenize(x), unspun_text::tokenize(y));
         let (sx, sy) = (sents(x), sents(y));
         let side = |sentences, tokens, text| AlignedText { sentences, tokens, text };
-        align_sentences(&sx, &sy).swaps(side(&sx, &tx, x), side(&sy, &ty, y)).rate()
+        let s = align_sentences(&sx, &sy).swaps(side(&sx, &tx, x), side(&sy, &ty, y));
+        (s.rate(), s.words.into_iter().map(|(a, b)| (&x[a], &y[b])).collect())
+    }
+
+    fn swaps(x: &str, y: &str) -> f32 {
+        swapped(x, y).0
     }
 
     #[test]
     fn a_spin_swaps_words_in_place_and_a_copy_does_not() {
         assert!(swaps(SOURCE, SPUN) >= 0.1, "{}", swaps(SOURCE, SPUN));
-        let (tx, ty) = (unspun_text::tokenize(SOURCE), unspun_text::tokenize(SPUN));
-        let (sx, sy) = (sents(SOURCE), sents(SPUN));
-        let (a, b) = (
-            AlignedText { sentences: &sx, tokens: &tx, text: SOURCE },
-            AlignedText { sentences: &sy, tokens: &ty, text: SPUN },
-        );
-        let words: Vec<(&str, &str)> =
-            align_sentences(&sx, &sy).swaps(a, b).words.into_iter().map(|(x, y)| (&SOURCE[x], &SPUN[y])).collect();
+        let words = swapped(SOURCE, SPUN).1;
         assert!(words.contains(&("said", "claimed")) && words.contains(&("espionage", "spying")), "{words:?}");
         assert_eq!(swaps(SOURCE, SOURCE), 0.0);
         // House style and spelling are not swaps; nor is a clause moved within its sentence.

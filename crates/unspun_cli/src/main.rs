@@ -600,8 +600,8 @@ fn explain(a: ExplainArgs) -> Result<()> {
             "unquoted_containment": e.unquoted_containment, "longest_unquoted_run": e.overlap.longest_unquoted_run,
             "aligned_sentences": e.alignment.chain.len(), "unquoted_aligned": e.alignment.unquoted,
             "longest_run": e.alignment.longest_run, "coverage": e.alignment.coverage,
-            "mean_similarity": e.alignment.mean_similarity, "swaps": e.alignment.swaps,
-            "swapped": e.swapped.iter().map(|(x, y)| serde_json::json!({
+            "mean_similarity": e.alignment.mean_similarity, "swaps": e.swaps.as_ref().map(|s| s.rate()),
+            "swapped": e.swaps.iter().flat_map(|s| &s.words).map(|(x, y)| serde_json::json!({
                 "a": chars(&ma, x), "b": chars(&mb, y), "words": [&e.a.text[x.clone()], &e.b.text[y.clone()]],
             })).collect::<Vec<_>>(),
             "sentences": e.sentences.iter().map(|s| serde_json::json!({
@@ -642,21 +642,22 @@ fn explain(a: ExplainArgs) -> Result<()> {
         e.alignment.coverage,
         e.alignment.mean_similarity
     );
-    if let Some(swaps) = e.alignment.swaps {
+    let swapped = e.swaps.as_ref().map_or(&[][..], |s| &s.words);
+    if let Some(s) = &e.swaps {
         println!(
-            "content words swapped in place (a spinner's mark): {swaps:.3} of the aligned ones (a spin from {:.2})",
+            "content words swapped in place (a spinner's mark): {:.3} of the aligned ones (a spin from {:.2})",
+            s.rate(),
             unspun::SPIN_MIN_SWAPS
         );
     }
-    if !e.swapped.is_empty() {
+    if !swapped.is_empty() {
         const SHOWN: usize = 12;
-        let words: Vec<String> = e
-            .swapped
+        let words: Vec<String> = swapped
             .iter()
             .take(SHOWN)
             .map(|(x, y)| format!("{} -> {}", &e.a.text[x.clone()], &e.b.text[y.clone()]))
             .collect();
-        let more = e.swapped.len().saturating_sub(SHOWN);
+        let more = swapped.len().saturating_sub(SHOWN);
         let more = if more > 0 { format!(" and {more} more") } else { String::new() };
         println!("swapped (A -> B): {}{more}", words.join(", "));
     }
