@@ -1247,6 +1247,13 @@ impl NodeInfo {
             date: doc.date.clone(),
             date_key: prep.date,
             wire: prep.wire,
+            house: crate::prepare::house_of(
+                &doc.text,
+                &prep.span_ranges().collect::<Vec<_>>(),
+                prep.lang.as_deref(),
+                prep.wire,
+                doc.url.as_deref(),
+            ),
             first_version: prep.first_version,
             length: prep.n_tokens as usize,
             cleaned: if with_text { Arc::from(cleaned_text(&doc.text, &prep.spans)) } else { Arc::from("") },
@@ -1265,12 +1272,14 @@ impl NodeInfo {
         for s in &spans {
             unspun_text::tokenize_range(text, s.clone(), &mut tokens);
         }
+        let wire = crate::prepare::wire_of(text, &spans, rec.lang.as_deref());
         NodeInfo {
             id: rec.id.clone(),
             url: rec.url.clone(),
             date: rec.date.clone(),
             date_key: rec.date.as_deref().and_then(unspun_cluster::parse_date),
-            wire: crate::prepare::wire_of(text, &spans, rec.lang.as_deref()),
+            wire,
+            house: crate::prepare::house_of(text, &spans, rec.lang.as_deref(), wire, rec.url.as_deref()),
             first_version: crate::prepare::first_version_of(text, &spans),
             length: tokens.len(),
             cleaned: if with_text { Arc::from(cleaned_text(text, &rec.spans)) } else { Arc::from("") },

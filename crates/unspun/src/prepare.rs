@@ -1,7 +1,7 @@
 use crate::config::Config;
 use std::ops::Range;
 use unspun_align::{DocView, Sentences, ShingleSet};
-use unspun_cluster::{parse_date, wire_evidence_in, DateKey};
+use unspun_cluster::{house_credit, parse_date, wire_evidence_in, DateKey};
 use unspun_fingerprint::{entity_shingles, shingles_into, skeleton_shingles, winnow_hashes, LshParams, MinHasher};
 use unspun_text::{hash_bytes, token_hashes_range, tokenize_range, Token};
 
@@ -120,9 +120,21 @@ const LANG_SAMPLE_BYTES: usize = 400;
 /// Wire credit of a document: the dateline sits at the start of the article, not of the page, so
 /// look past the furniture. The language tells an agency's own wire from its translation services.
 pub(crate) fn wire_of(text: &str, spans: &[Range<usize>], lang: Option<&str>) -> u8 {
+    wire_evidence_in(&article_head(text, spans), lang)
+}
+
+/// Whether the document was published by the agency its dateline credits (see
+/// `unspun_cluster::house_credit`): asked only of documents with a dateline credit (`wire` >= 2).
+pub(crate) fn house_of(text: &str, spans: &[Range<usize>], lang: Option<&str>, wire: u8, url: Option<&str>) -> bool {
+    let Some(host) = url.and_then(unspun_io::host_of) else { return false };
+    wire >= 2 && house_credit(&article_head(text, spans), text, lang, host)
+}
+
+/// The article's first 600 bytes or so, across its kept spans (where a dateline is).
+fn article_head<'a>(text: &'a str, spans: &[Range<usize>]) -> std::borrow::Cow<'a, str> {
     if let [only] = spans {
         // The whole head is one span (a raw or clean text): no copy.
-        return wire_evidence_in(&text[only.clone()], lang);
+        return std::borrow::Cow::Borrowed(&text[only.clone()]);
     }
     let mut head = String::new();
     for s in spans {
@@ -132,7 +144,7 @@ pub(crate) fn wire_of(text: &str, spans: &[Range<usize>], lang: Option<&str>) ->
         head.push_str(&text[s.clone()]);
         head.push('\n');
     }
-    wire_evidence_in(&head, lang)
+    std::borrow::Cow::Owned(head)
 }
 
 /// Whether the article (its kept spans) says it is a breaking story's first version: the marker

@@ -13,6 +13,8 @@ pub(crate) struct NodeInfo {
     pub date: Option<String>,
     pub date_key: Option<DateKey>,
     pub wire: u8,
+    /// Published by the agency its dateline credits (`unspun_cluster::house_credit`).
+    pub house: bool,
     pub first_version: bool,
     pub length: usize,
     pub cleaned: Arc<str>,
@@ -71,6 +73,7 @@ fn evidence_of(n: &NodeInfo, credited: bool) -> OriginEvidence<'_> {
         id: &n.id,
         date: n.date_key,
         credited,
+        house: n.house,
         wire: n.wire,
         first_version: n.first_version,
         length: n.length,

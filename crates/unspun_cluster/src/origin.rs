@@ -1,7 +1,7 @@
 //! Who published first. Dates decide where they exist; otherwise (and to break ties) the text's own
-//! evidence: a credit another member gives it by its headline, a wire dateline or credit, a breaking
-//! story's first version, then the copy that contains the other (copies get cut, rarely extended),
-//! then the id for a stable answer.
+//! evidence: a credit another member gives it by its headline, a dateline credit on the agency's own
+//! site, a wire dateline or credit, a breaking story's first version, then the copy that contains the
+//! other (copies get cut, rarely extended), then the id for a stable answer.
 
 use std::cmp::Ordering;
 
@@ -154,34 +154,106 @@ fn agency_language(agency: &str) -> Option<&'static str> {
     Some(lang)
 }
 
-/// The agency of a `(Agency) -` credit: a capitalised name of at most 3 words with a dash after it.
-fn credit(head: &str) -> Option<&str> {
-    let b = head.as_bytes();
-    let mut i = 0;
-    while let Some(open) = head[i..].find('(') {
-        let open = i + open;
-        let Some(close_rel) = head[open..].find(')') else { break };
-        let close = open + close_rel;
-        let inner = &head[open + 1..close];
-        let agency_like = inner.len() <= 30 && {
-            let mut words = 0;
-            let capitalised = inner.split_whitespace().all(|w| {
-                words += 1;
-                w.chars().next().is_some_and(char::is_uppercase)
-            });
-            capitalised && (1..=3).contains(&words)
-        };
-        let after = head[close + 1..].trim_start();
-        let dash = after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}');
-        if agency_like && dash {
-            return Some(inner);
-        }
-        i = close + 1;
-        if i >= b.len() {
-            break;
+/// Whether the publisher is the agency its dateline credits: `(Reuters) -` on reuters.com, `(AP) —` on
+/// apnews.com, `(CPS) -` on the site of Continental Press Service. A wire is republished under its
+/// own credit by every outlet that buys it, so a credit alone does not tell the agency's page from a
+/// subscriber's; the host does. `head` is the start of the article (where the dateline is), `page`
+/// the whole text (where an acronym's spelled-out name is found: the masthead, the copyright line),
+/// `host` the URL's host. An agency's page in another language than the agency's own is one of its
+/// translation services (see [`wire_evidence_in`]) and does not count.
+pub fn house_credit(head: &str, page: &str, lang: Option<&str>, host: &str) -> bool {
+    // The registrable part and the subdomains, not the public suffix ("co.uk", "com").
+    let labels: Vec<String> = host.split('.').map(str::to_ascii_lowercase).collect();
+    let labels = &labels[..labels.len().saturating_sub(1)];
+    credits(head).any(|agency| agency_is_host(agency, page, lang, labels))
+}
+
+fn agency_is_host(agency: &str, page: &str, lang: Option<&str>, labels: &[String]) -> bool {
+    if let (Some(home), Some(lang)) = (agency_language(agency), lang) {
+        if home != lang {
+            return false;
         }
     }
-    None
+    let name: String = agency.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+    if name.len() < 2 {
+        return false;
+    }
+    let by_name = labels.iter().any(|label| {
+        if name.len() <= 3 {
+            // Short names are prefixes of too many words ("ap" of "apple"): the label is the name, or
+            // the name and a word saying what it is (apnews.com).
+            *label == name || HOUSE_SUFFIXES.iter().any(|s| label.strip_prefix(name.as_str()) == Some(s))
+        } else {
+            label.starts_with(&name)
+        }
+    });
+    by_name || {
+        let spelled = acronym_expansions(agency, page);
+        labels.iter().any(|label| spelled.iter().any(|s| label.starts_with(s.as_str())))
+    }
+}
+
+/// What an agency's own domain adds to a short name.
+const HOUSE_SUFFIXES: [&str; 6] = ["news", "wire", "online", "media", "press", "world"];
+
+/// For an all-capitals credit of 2 to 6 letters, the runs of capitalised words in `page` whose
+/// initials spell it, joined and lower-cased ("Continental Press Service" for `CPS`:
+/// "continentalpressservice"). The page names its publisher; a subscriber's page names the agency
+/// rarely, and then its host is not spelled by it.
+fn acronym_expansions(agency: &str, page: &str) -> Vec<String> {
+    let letters: Vec<char> = agency.chars().collect();
+    if !(2..=6).contains(&letters.len()) || !letters.iter().all(char::is_ascii_uppercase) {
+        return Vec::new();
+    }
+    let words: Vec<&str> = page.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let k = letters.len();
+    let mut out: Vec<String> = Vec::new();
+    for w in words.windows(k) {
+        let spells = w.iter().zip(&letters).all(|(word, &l)| {
+            let mut cs = word.chars();
+            cs.next() == Some(l) && cs.next().is_some_and(char::is_lowercase)
+        });
+        if spells {
+            let joined = w.concat().to_lowercase();
+            if !out.contains(&joined) {
+                out.push(joined);
+            }
+        }
+    }
+    out
+}
+
+/// The agency of a `(Agency) -` credit: a capitalised name of at most 3 words with a dash after it.
+fn credit(head: &str) -> Option<&str> {
+    credits(head).next()
+}
+
+/// Every `(Agency) -` credit of `head`, in order: a headline's `(Corrected)-` or `(UPDATE 1)-` can
+/// come before the dateline's.
+fn credits(head: &str) -> impl Iterator<Item = &str> {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < head.len() {
+            let open = i + head[i..].find('(')?;
+            let close = open + head[open..].find(')')?;
+            i = close + 1;
+            let inner = &head[open + 1..close];
+            let agency_like = inner.len() <= 30 && {
+                let mut words = 0;
+                let capitalised = inner.split_whitespace().all(|w| {
+                    words += 1;
+                    w.chars().next().is_some_and(char::is_uppercase)
+                });
+                capitalised && (1..=3).contains(&words)
+            };
+            let after = head[close + 1..].trim_start();
+            let dash = after.starts_with('-') || after.starts_with('\u{2013}') || after.starts_with('\u{2014}');
+            if agency_like && dash {
+                return Some(inner);
+            }
+        }
+        None
+    })
 }
 
 /// What is known of one family member for choosing the original.
@@ -220,6 +292,8 @@ pub struct OriginEvidence<'a> {
     /// Another member credits this text as its source, by its headline (see
     /// `unspun_align::credited_headline`): the copy says where it came from.
     pub credited: bool,
+    /// The publisher is the agency its dateline credits ([`house_credit`]).
+    pub house: bool,
     pub wire: u8,
     /// The article says it is a breaking story's first version ([`first_version`]).
     pub first_version: bool,
@@ -249,6 +323,7 @@ fn earlier(a: &OriginEvidence<'_>, b: &OriginEvidence<'_>) -> bool {
     // A dated member beats an undated one only through the evidence below: a missing date says nothing.
     a.credited
         .cmp(&b.credited)
+        .then(a.house.cmp(&b.house))
         .then(a.wire.cmp(&b.wire))
         .then(a.first_version.cmp(&b.first_version))
         .then(a.length.cmp(&b.length))
@@ -305,12 +380,61 @@ mod tests {
     }
 
     #[test]
+    fn a_dateline_credit_on_the_agency_own_site_is_a_house_credit() {
+        let head = "LONDON, March 23 (Reuters) - Shares fell.";
+        assert!(house_credit(head, head, Some("en"), "uk.reuters.com"));
+        assert!(house_credit(head, head, None, "reuters.com"));
+        assert!(!house_credit(head, head, Some("en"), "dailymail.co.uk"), "a subscriber");
+        let ap = "ST. JOSEPH, Mich. (AP) \u{2014} Health authorities said.";
+        assert!(house_credit(ap, ap, Some("en"), "apnews.com"));
+        assert!(!house_credit(ap, ap, Some("en"), "apple.com"), "a short name is not any prefix");
+        assert!(!house_credit(ap, ap, Some("en"), "japantimes.co.jp"));
+        // The agency's translation service keeps the credit; its first language is elsewhere.
+        let pt = "T\u{d3}QUIO (Reuters) - A japonesa Toshiba disse.";
+        assert!(!house_credit(pt, pt, Some("pt"), "br.reuters.com"));
+        // An acronym is spelled out by the page's own masthead or copyright line.
+        let cps = "WASHINGTON, March 30 (CPS) - The SEC is investigating.";
+        let page = format!("Business\n{cps}\nCopyright \u{a9} 1987 Continental Press Service");
+        assert!(house_credit(cps, &page, Some("en"), "www.continentalpressservice.net"));
+        assert!(!house_credit(cps, cps, Some("en"), "continentalpressservice.net"), "no name on the page");
+        // Letters that merely occur in order in a subscriber's host do not spell it.
+        let sub = format!("The Capital Argus\n{cps}");
+        assert!(!house_credit(cps, &sub, Some("en"), "capitalargus.ie"));
+        // A headline's correction notice before the dateline.
+        let corr = "(Corrected)-Ivory Coast at talks\nABIDJAN, March 15 (Northstar) - An official said.";
+        assert!(house_credit(corr, corr, Some("en"), "newswire.northstarmedia.com"));
+        assert!(!house_credit("Shares fell (Reuters).", "", Some("en"), "reuters.com"), "no dateline");
+    }
+
+    #[test]
+    fn the_agency_own_page_is_the_original_of_undated_copies() {
+        let copy = |id| OriginEvidence {
+            id,
+            date: None,
+            credited: false,
+            house: false,
+            wire: 3,
+            first_version: false,
+            length: 400,
+        };
+        let own = OriginEvidence { house: true, length: 300, ..copy("z-own") };
+        assert_eq!(pick_original(&[copy("a-copy"), own.clone(), copy("b-copy")]), 1);
+        // A date still decides first, and a credit by headline before the host.
+        let dated = OriginEvidence { date: parse_date("2017-09-13"), ..copy("dated") };
+        let own_later = OriginEvidence { date: parse_date("2017-09-14"), ..own.clone() };
+        assert_eq!(pick_original(&[own_later, dated]), 1);
+        let cited = OriginEvidence { credited: true, wire: 0, ..copy("cited") };
+        assert_eq!(pick_original(&[own, cited]), 1);
+    }
+
+    #[test]
     fn original_by_date_then_evidence() {
         let m = [
             OriginEvidence {
                 id: "copy",
                 date: parse_date("2017-09-14"),
                 credited: false,
+                house: false,
                 wire: 2,
                 first_version: false,
                 length: 500,
@@ -319,6 +443,7 @@ mod tests {
                 id: "wire",
                 date: parse_date("2017-09-13"),
                 credited: false,
+                house: false,
                 wire: 0,
                 first_version: false,
                 length: 100,
@@ -326,17 +451,65 @@ mod tests {
         ];
         assert_eq!(pick_original(&m), 1);
         let m = [
-            OriginEvidence { id: "a", date: None, credited: false, wire: 0, first_version: false, length: 500 },
-            OriginEvidence { id: "b", date: None, credited: false, wire: 2, first_version: false, length: 300 },
-            OriginEvidence { id: "c", date: None, credited: false, wire: 2, first_version: false, length: 400 },
+            OriginEvidence {
+                id: "a",
+                date: None,
+                credited: false,
+                house: false,
+                wire: 0,
+                first_version: false,
+                length: 500,
+            },
+            OriginEvidence {
+                id: "b",
+                date: None,
+                credited: false,
+                house: false,
+                wire: 2,
+                first_version: false,
+                length: 300,
+            },
+            OriginEvidence {
+                id: "c",
+                date: None,
+                credited: false,
+                house: false,
+                wire: 2,
+                first_version: false,
+                length: 400,
+            },
         ];
         assert_eq!(pick_original(&m), 2);
         // A breaking story's first version beats a longer copy that carries the update, not a
         // wire credit; a date still comes first.
         let m = [
-            OriginEvidence { id: "later", date: None, credited: false, wire: 0, first_version: false, length: 400 },
-            OriginEvidence { id: "first", date: None, credited: false, wire: 0, first_version: true, length: 150 },
-            OriginEvidence { id: "credited", date: None, credited: false, wire: 1, first_version: false, length: 100 },
+            OriginEvidence {
+                id: "later",
+                date: None,
+                credited: false,
+                house: false,
+                wire: 0,
+                first_version: false,
+                length: 400,
+            },
+            OriginEvidence {
+                id: "first",
+                date: None,
+                credited: false,
+                house: false,
+                wire: 0,
+                first_version: true,
+                length: 150,
+            },
+            OriginEvidence {
+                id: "credited",
+                date: None,
+                credited: false,
+                house: false,
+                wire: 1,
+                first_version: false,
+                length: 100,
+            },
         ];
         assert_eq!(pick_original(&m[..2]), 1);
         assert_eq!(pick_original(&m), 2);
