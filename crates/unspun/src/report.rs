@@ -4,7 +4,7 @@
 use crate::decide::Relation;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use unspun_cluster::{compare_dates, pick_original, DateKey, OriginEvidence, UnionFind};
+use unspun_cluster::{compare_dates, original_rule, pick_original, DateKey, OriginEvidence, OriginRule, UnionFind};
 use unspun_io::output::{ClusterOut, CorpusOut, EvidenceOut, FamilyOut, PairOut, StorySummary};
 
 pub(crate) struct NodeInfo {
@@ -182,9 +182,14 @@ pub(crate) fn build_report(g: &Graph) -> Report {
         }
     }
     let mut original: HashMap<usize, usize> = HashMap::new();
+    let mut original_by: HashMap<usize, OriginRule> = HashMap::new();
     for (&root, m) in &members {
         let ev: Vec<OriginEvidence<'_>> = m.iter().map(|&i| evidence_of(&g.nodes[i], credited[i])).collect();
-        original.insert(root, m[pick_original(&ev)]);
+        let best = pick_original(&ev);
+        original.insert(root, m[best]);
+        if let Some(rule) = original_rule(&ev, best) {
+            original_by.insert(root, rule);
+        }
     }
     let mut story_members: HashMap<usize, Vec<usize>> = HashMap::new();
     for i in 0..n {
@@ -219,7 +224,11 @@ pub(crate) fn build_report(g: &Graph) -> Report {
         };
         let mut families: Vec<FamilyOut> = fams
             .iter()
-            .map(|(fr, m)| FamilyOut { original: g.nodes[original[fr]].id.clone(), members: ids_of(m) })
+            .map(|(fr, m)| FamilyOut {
+                original: g.nodes[original[fr]].id.clone(),
+                members: ids_of(m),
+                original_by: original_by.get(fr).map(|r| r.as_str().to_string()),
+            })
             .collect();
         // Biggest families first, then by original: a stable order whatever the scan order.
         families.sort_by(|x, y| y.members.len().cmp(&x.members.len()).then_with(|| x.original.cmp(&y.original)));

@@ -82,6 +82,7 @@ impl Engine {
                     families: vec![unspun_io::output::FamilyOut {
                         original: n.id.clone(),
                         members: vec![n.id.clone()],
+                        original_by: None,
                     }],
                     summary: None,
                 }

@@ -5,8 +5,8 @@ pub mod story;
 mod unionfind;
 
 pub use origin::{
-    compare_dates, first_version, house_credit, parse_date, pick_original, wire_evidence, wire_evidence_in, DateKey,
-    OriginEvidence,
+    compare_dates, first_version, house_credit, original_rule, parse_date, pick_original, wire_evidence,
+    wire_evidence_in, DateKey, OriginEvidence, OriginRule,
 };
 pub use story::StoryParams;
 pub use unionfind::UnionFind;

@@ -312,23 +312,69 @@ pub fn pick_original(members: &[OriginEvidence<'_>]) -> usize {
     best
 }
 
+/// The rule that decides between two members, strongest first (the order of [`pick_original`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OriginRule {
+    /// The earlier publication date.
+    Date,
+    /// Another member credits it by its headline.
+    Credit,
+    /// Published by the agency its dateline credits.
+    House,
+    /// A wire dateline or credit (one in the agency's language first).
+    Wire,
+    /// It says it is a breaking story's first version.
+    FirstVersion,
+    /// The longer text: copies are cut more often than extended.
+    Length,
+    /// Nothing told them apart: the smaller id, for a stable answer.
+    Id,
+}
+
+impl OriginRule {
+    /// The name written in `clusters.jsonl` (`original_by`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OriginRule::Date => "date",
+            OriginRule::Credit => "credit",
+            OriginRule::House => "house",
+            OriginRule::Wire => "wire",
+            OriginRule::FirstVersion => "first_version",
+            OriginRule::Length => "length",
+            OriginRule::Id => "id",
+        }
+    }
+}
+
+/// Why `members[best]` (from [`pick_original`]) is the original: the weakest rule it needed, over
+/// the other members, to come first (`Date` when its date alone puts it before every other member).
+/// `None` for a family of one.
+pub fn original_rule(members: &[OriginEvidence<'_>], best: usize) -> Option<OriginRule> {
+    members.iter().enumerate().filter(|&(i, _)| i != best).map(|(_, m)| decide(&members[best], m).1).max()
+}
+
 fn earlier(a: &OriginEvidence<'_>, b: &OriginEvidence<'_>) -> bool {
+    decide(a, b).0 == Ordering::Greater
+}
+
+/// Whether `a` comes before `b` (`Greater`), and the rule that decided.
+fn decide(a: &OriginEvidence<'_>, b: &OriginEvidence<'_>) -> (Ordering, OriginRule) {
     if let (Some(x), Some(y)) = (a.date, b.date) {
         match compare_dates(x, y) {
-            Ordering::Less => return true,
-            Ordering::Greater => return false,
+            Ordering::Less => return (Ordering::Greater, OriginRule::Date),
+            Ordering::Greater => return (Ordering::Less, OriginRule::Date),
             Ordering::Equal => {}
         }
     }
     // A dated member beats an undated one only through the evidence below: a missing date says nothing.
-    a.credited
-        .cmp(&b.credited)
-        .then(a.house.cmp(&b.house))
-        .then(a.wire.cmp(&b.wire))
-        .then(a.first_version.cmp(&b.first_version))
-        .then(a.length.cmp(&b.length))
-        .then(b.id.cmp(a.id))
-        == Ordering::Greater
+    let rules = [
+        (a.credited.cmp(&b.credited), OriginRule::Credit),
+        (a.house.cmp(&b.house), OriginRule::House),
+        (a.wire.cmp(&b.wire), OriginRule::Wire),
+        (a.first_version.cmp(&b.first_version), OriginRule::FirstVersion),
+        (a.length.cmp(&b.length), OriginRule::Length),
+    ];
+    rules.into_iter().find(|r| r.0 != Ordering::Equal).unwrap_or((b.id.cmp(a.id), OriginRule::Id))
 }
 
 #[cfg(test)]
@@ -520,6 +566,30 @@ mod tests {
         let cited = OriginEvidence { id: "cited", credited: true, ..m[0].clone() };
         assert_eq!(pick_original(&[m[2].clone(), cited.clone(), m[1].clone()]), 1);
         assert_eq!(pick_original(&[OriginEvidence { date: parse_date("2017-09-22"), ..cited }, dated]), 1);
+    }
+
+    #[test]
+    fn the_rule_named_is_the_weakest_the_original_needed() {
+        let m = |id, date: Option<&str>, wire| OriginEvidence {
+            id,
+            date: date.and_then(parse_date),
+            credited: false,
+            house: false,
+            wire,
+            first_version: false,
+            length: 100,
+        };
+        let by_date = [m("b", Some("2017-09-14"), 3), m("a", Some("2017-09-13"), 0)];
+        assert_eq!(pick_original(&by_date), 1);
+        assert_eq!(original_rule(&by_date, 1), Some(OriginRule::Date));
+        // Dated before one member, tied on the day with another that the dateline separates.
+        let both = [m("x", Some("2017-09-13"), 0), m("y", Some("2017-09-13"), 2), m("z", Some("2017-09-15"), 3)];
+        assert_eq!(pick_original(&both), 1);
+        assert_eq!(original_rule(&both, 1), Some(OriginRule::Wire));
+        let same = [m("q", None, 0), m("p", None, 0)];
+        assert_eq!(original_rule(&same, pick_original(&same)), Some(OriginRule::Id));
+        assert_eq!(original_rule(&same[..1], 0), None);
+        assert_eq!(OriginRule::FirstVersion.as_str(), "first_version");
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub struct PairOut {
 pub struct FamilyOut {
     pub original: String,
     pub members: Vec<String>,
+    /// The rule that named the original among two or more members (`date`, `credit`, `house`,
+    /// `wire`, `first_version`, `length`, `id`): the weakest it needed against any other member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_by: Option<String>,
 }
 
 /// One line of `clusters.jsonl`.
@@ -131,8 +135,19 @@ mod tests {
         let f = AtomicFile::create(&p).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "old\n", "untouched until commit");
         drop(f);
-        write_jsonl(&p, [FamilyOut { original: "a".into(), members: vec!["a".into(), "b".into()] }]).unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "{\"original\":\"a\",\"members\":[\"a\",\"b\"]}\n");
+        write_jsonl(
+            &p,
+            [FamilyOut {
+                original: "a".into(),
+                members: vec!["a".into(), "b".into()],
+                original_by: Some("date".into()),
+            }],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            "{\"original\":\"a\",\"members\":[\"a\",\"b\"],\"original_by\":\"date\"}\n"
+        );
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert!(leftovers <= 2);
     }
