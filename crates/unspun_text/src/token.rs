@@ -71,6 +71,29 @@ fn quote_effect(c: char, inside: bool) -> Option<bool> {
     }
 }
 
+/// The quote state after a straight `"` at `at` (in the range `lo..hi`): a mark that starts a word
+/// (after a space, an opening bracket or the range's start, before a visible character) opens, one
+/// that ends a word (after a visible character, before a space, punctuation or the end) closes, one
+/// between two letters or digits is an apostrophe, and any other toggles. Toggling alone let one unbalanced mark (a quotation cut off, `a 5'9" guard`)
+/// turn the rest of a paragraph into a quotation, and quoted text does not count as copied.
+#[inline]
+fn straight_quote(bytes: &[u8], at: usize, lo: usize, hi: usize, inside: bool) -> bool {
+    let before = (at > lo).then(|| bytes[at - 1]);
+    let after = (at + 1 < hi).then(|| bytes[at + 1]);
+    let blank = |b: Option<u8>| b.is_none_or(|b| b.is_ascii_whitespace());
+    let closing_punct = |b: Option<u8>| matches!(b, Some(b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']'));
+    let opens = (blank(before) || matches!(before, Some(b'(' | b'['))) && !blank(after) && !closing_punct(after);
+    let closes = !blank(before) && !matches!(before, Some(b'(' | b'[')) && (blank(after) || closing_punct(after));
+    let alnum = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric());
+    match (opens, closes) {
+        (true, false) => true,
+        (false, true) => false,
+        // Between two letters it stands for an apostrophe (`Kuwait"s`, in old wire feeds).
+        _ if alnum(before) && alnum(after) => inside,
+        _ => !inside,
+    }
+}
+
 const WORD_SEED: u64 = 0x243F_6A88_85A3_08D3;
 const WORD_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
 const WORD_FIN: u64 = 0xBF58_476D_1CE4_E5B9;
@@ -193,12 +216,12 @@ pub fn tokenize_range(text: &str, range: std::ops::Range<usize>, out: &mut Vec<T
 fn tokenize_into<S: Sink>(text: &str, range: std::ops::Range<usize>, out: &mut S) {
     let end = range.end;
     let mut i = range.start;
-    let mut st = ScanState { in_quote: false, prev_newline: false, buf: String::new() };
+    let mut st = ScanState { in_quote: false, prev_newline: false, buf: String::new(), lo: range.start };
     while i < end {
         // After a line break, whether the next one makes a blank line depends on every byte
         // between: the scalar path tracks that until a word comes.
         if !st.prev_newline {
-            let (advance, scalar) = fast_block(text.as_bytes(), i, end, &mut st.in_quote, out);
+            let (advance, scalar) = fast_block(text.as_bytes(), (i, range.start), end, &mut st.in_quote, out);
             i += advance;
             if !scalar || i >= end {
                 continue;
@@ -212,6 +235,8 @@ struct ScanState {
     in_quote: bool,
     prev_newline: bool,
     buf: String,
+    /// Start of the range tokenised (what a quote mark at it follows is not known).
+    lo: usize,
 }
 
 /// One character or word at `i`, the way every byte was once tokenised; returns where it ends.
@@ -237,7 +262,7 @@ fn scalar_step<S: Sink>(text: &str, i: usize, end: usize, st: &mut ScanState, ou
             }
             st.prev_newline = true;
         } else if b == b'"' {
-            st.in_quote = !st.in_quote;
+            st.in_quote = straight_quote(bytes, i, st.lo, end, st.in_quote);
             st.prev_newline = false;
         } else if !b.is_ascii_whitespace() {
             st.prev_newline = false;
@@ -386,7 +411,13 @@ fn classify64(raw: &[u8; 64], lower: &mut [u8; 72]) -> Masks {
 /// cannot finish); otherwise the next block starts there (the end of the block, or a word that
 /// crosses it).
 #[inline(always)]
-fn fast_block<S: Sink>(bytes: &[u8], i: usize, end: usize, in_quote: &mut bool, out: &mut S) -> (usize, bool) {
+fn fast_block<S: Sink>(
+    bytes: &[u8],
+    (i, lo): (usize, usize),
+    end: usize,
+    in_quote: &mut bool,
+    out: &mut S,
+) -> (usize, bool) {
     let n = (end - i).min(64);
     let blk = Block::new(bytes, i, n);
     let m = &blk.m;
@@ -398,7 +429,7 @@ fn fast_block<S: Sink>(bytes: &[u8], i: usize, end: usize, in_quote: &mut bool, 
         if t < s {
             match bytes[i + t] {
                 b'"' => {
-                    *in_quote = !*in_quote;
+                    *in_quote = straight_quote(bytes, i + t, lo, end, *in_quote);
                     p = t + 1;
                     continue;
                 }
@@ -578,6 +609,29 @@ mod tests {
     }
 
     #[test]
+    fn a_straight_quote_opens_or_closes_by_what_it_touches() {
+        let quoted = |text: &str| -> Vec<String> {
+            tokenize(text)
+                .iter()
+                .filter(|t| t.flags.has(TokenFlags::QUOTE))
+                .map(|t| text[t.span()].to_string())
+                .collect()
+        };
+        // An inch mark ends a word: it cannot open a quotation over the rest of the paragraph.
+        assert!(quoted("the 6'5\" guard said the deal is done").is_empty());
+        // A quotation left open is closed by the next mark that ends a word, not inverted by it.
+        let text = "with the purpose of \"measuring references. The name \"PageRank\" is a trademark of Google";
+        assert_eq!(quoted(text), ["measuring", "references", "The", "name", "PageRank"]);
+        // A quotation that runs on into the next paragraph reopens there (no blank line between).
+        let text = "but said \"keep in mind the revenues.\n    \"They're not taxes,\" Miller said.";
+        assert_eq!(quoted(text), ["keep", "in", "mind", "the", "revenues", "They", "re", "not", "taxes"]);
+        // Inside a word it is an apostrophe.
+        assert!(quoted("Kuwait\"s oil minister said").is_empty());
+        // Elsewhere it toggles, as before.
+        assert_eq!(quoted("a -\"b\"- c"), ["b"]);
+    }
+
+    #[test]
     fn blank_line_resets_unbalanced_quote() {
         let t = tokenize("a \"b c\n\nd e");
         assert!(!t[3].flags.has(TokenFlags::QUOTE));
@@ -666,7 +720,7 @@ mod tests {
     /// The reference: every character through `scalar_step`.
     fn tokenize_scalar(text: &str, range: std::ops::Range<usize>) -> Vec<Token> {
         let mut out = Vec::new();
-        let mut st = ScanState { in_quote: false, prev_newline: false, buf: String::new() };
+        let mut st = ScanState { in_quote: false, prev_newline: false, buf: String::new(), lo: range.start };
         let mut i = range.start;
         while i < range.end {
             i = scalar_step(text, i, range.end, &mut st, &mut out);
