@@ -54,6 +54,9 @@ enum Cmd {
     Story(StoryArgs),
     /// Which indexed documents does this text copy, rewrite or translate? Compares without storing.
     Match(MatchArgs),
+    /// Write a run's copy pairs as PAN text-alignment detections (one XML file a pair), to score the
+    /// evidence with the PAN tools.
+    Pan(PanArgs),
     /// Inspect the index.
     Index {
         #[command(subcommand)]
@@ -162,6 +165,25 @@ struct StoryArgs {
     #[arg(long)]
     index: Option<PathBuf>,
     /// The story as one JSON object: its clusters.jsonl line, `timeline` and `links`.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct PanArgs {
+    /// A scan's output directory, or its pairs.jsonl.
+    run: PathBuf,
+    /// Directory to write the detection files to (made if missing).
+    #[arg(long)]
+    out: PathBuf,
+    /// Relations written, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "duplicate,rewrite,translation")]
+    relations: Vec<String>,
+    /// Documents whose name contains this are the suspicious side of their pairs (PAN corpora name
+    /// them `suspicious-document...`); by default the copy is, and its source the other side.
+    #[arg(long)]
+    suspicious_match: Option<String>,
+    /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
 }
@@ -890,6 +912,57 @@ fn latency_summary(ms: &mut [f64]) -> Latency {
     }
 }
 
+/// `unspun pan`: every copy pair of a run with evidence, as PAN detections.
+fn pan(a: PanArgs) -> Result<()> {
+    use std::io::BufRead;
+    const KNOWN: [&str; 4] = ["duplicate", "rewrite", "translation", "same_story"];
+    if let Some(r) = a.relations.iter().find(|r| !KNOWN.contains(&r.as_str())) {
+        eprintln!("error: unknown relation {r:?} (known: {})", KNOWN.join(", "));
+        std::process::exit(2);
+    }
+    let path = if a.run.is_dir() { a.run.join("pairs.jsonl") } else { a.run.clone() };
+    let f = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    std::fs::create_dir_all(&a.out).with_context(|| format!("cannot make {}", a.out.display()))?;
+    let (mut files, mut passages, mut pairs) = (0usize, 0usize, 0usize);
+    let mut seen = std::collections::HashSet::new();
+    for (n, line) in std::io::BufReader::new(f).lines().enumerate() {
+        let line = line.with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let p: unspun::io::output::PairOut =
+            serde_json::from_str(&line).with_context(|| format!("{}: line {}: not a pair", path.display(), n + 1))?;
+        pairs += 1;
+        if !a.relations.contains(&p.relation) {
+            continue;
+        }
+        let Some(d) = unspun::io::pan::pan_detections(&p, a.suspicious_match.as_deref()) else { continue };
+        let name = d.file_name();
+        if !seen.insert(name.clone()) {
+            bail!(
+                "{}: line {}: two pairs write {name} (documents with one file name in two folders?)",
+                path.display(),
+                n + 1
+            );
+        }
+        let dest = a.out.join(&name);
+        let mut w = unspun::io::output::AtomicFile::create(&dest)
+            .with_context(|| format!("cannot write {}", dest.display()))?;
+        w.write_all(d.xml.as_bytes())
+            .and_then(|_| w.commit())
+            .with_context(|| format!("cannot write {}", dest.display()))?;
+        files += 1;
+        passages += d.passages;
+    }
+    if a.json {
+        let summary = serde_json::json!({"pairs": pairs, "files": files, "passages": passages, "out": a.out});
+        println!("{summary}");
+    } else {
+        eprintln!("{pairs} pairs read; {files} detection files ({passages} passages) written to {}", a.out.display());
+    }
+    Ok(())
+}
+
 fn index_cmd(cmd: IndexCmd) -> Result<()> {
     match cmd {
         IndexCmd::Check { index } => {
@@ -952,6 +1025,7 @@ fn main() -> ExitCode {
         Cmd::Stories(a) => stories(a),
         Cmd::Story(a) => story(a),
         Cmd::Match(a) => match_cmd(a),
+        Cmd::Pan(a) => pan(a),
         Cmd::Index { cmd } => index_cmd(cmd),
     };
     match r {

@@ -563,3 +563,49 @@ fn explain_lists_the_words_a_light_spin_swapped() {
     assert_eq!(at(&wire, &s["a"]), s["words"][0].as_str().unwrap());
     assert_eq!(at(&spun, &s["b"]), s["words"][1].as_str().unwrap());
 }
+
+/// `unspun pan` writes a run's copy pairs as PAN detections whose offsets point at the copied text on
+/// both sides, with overlapping passages of one pair merged; a broken pairs file is an error naming
+/// its line.
+#[test]
+fn pan_detections_point_at_the_copied_text_in_both_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    scan(&["examples/demo", "--no-index"], &run);
+    let det = dir.path().join("pan");
+    let o = unspun().args(["pan", run.to_str().unwrap(), "--out", det.to_str().unwrap(), "--json"]).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(summary["files"].as_u64().unwrap() >= 5, "{summary}");
+    let xml = std::fs::read_to_string(det.join("02_coastledger_tidal-01_northwire_wire.xml")).unwrap();
+    assert!(xml.contains("<document reference=\"02_coastledger_tidal.txt\">"), "{xml}");
+    let features: Vec<&str> = xml.lines().filter(|l| l.starts_with("<feature")).collect();
+    assert_eq!(features.len(), 1, "one copied article is one detection: {xml}");
+    let num = |key: &str| -> usize {
+        let at = features[0].find(&format!(" {key}=\"")).unwrap() + key.len() + 3;
+        features[0][at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let slice = |file: &str, off: usize, len: usize| -> String {
+        std::fs::read_to_string(repo().join(demo(file))).unwrap().chars().skip(off).take(len).collect()
+    };
+    let copy = slice("02_coastledger_tidal.txt", num("this_offset"), num("this_length"));
+    let wire = slice("01_northwire_wire.txt", num("source_offset"), num("source_length"));
+    for text in [&copy, &wire] {
+        assert!(text.starts_with("Halden port authority approves tidal-energy array"), "{text}");
+        assert!(text.ends_with("as a condition of the lease"), "{text}");
+    }
+    // Same-story pairs are no reuse: the independent report has no file.
+    assert!(!std::fs::read_dir(&det).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().contains("fjordline")));
+
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"a\":\"x\",\"b\":\"y\",\"relation\":\"rewrite\",\"score\":1,\"source\":\"x\",\"evidence\":[]}\nnot json\n",
+    )
+    .unwrap();
+    let o = unspun().args(["pan", bad.to_str().unwrap(), "--out", det.to_str().unwrap()]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = unspun().args(["pan", bad.to_str().unwrap(), "--out", "x", "--relations", "copy"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -107,6 +107,10 @@ impl AtomicFile {
         self.w.write_all(b"\n")
     }
 
+    pub fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.w.write_all(bytes)
+    }
+
     pub fn commit(self) -> std::io::Result<()> {
         let f = self.w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
