@@ -30,6 +30,7 @@ pub use engine::{Engine, EngineError, Match, Observer, ScanOutcome, SilentObserv
 pub use explain::{AlignedSentences, ExplainedDoc, Explanation};
 pub use prepare::{prepare, Prepared};
 pub use stories::{SharedPassage, StoryDoc, StoryView};
+pub use unspun_cluster as cluster;
 pub use unspun_cluster::StoryParams;
 pub use unspun_extract as extract;
 pub use unspun_index as index;

@@ -189,7 +189,16 @@ pub struct SentenceAlignment {
     /// Names and numbers the aligned sentences share, over those of the side with fewer: a rewrite
     /// keeps them (about 1), a template or a results table filled in for another company does not.
     pub entity_agreement: f32,
+    /// Sentence pairs outside the chain that are each other's best match, at least
+    /// `MOVED_MIN_SIMILARITY` alike: paragraphs a copy moved. Evidence only: the structure a
+    /// derived text keeps is the chain.
+    #[serde(default)]
+    pub moved: Vec<SentencePair>,
 }
+
+/// Similarity from which a pair of sentences outside the chain, each the other's best match, is a
+/// moved passage.
+pub const MOVED_MIN_SIMILARITY: f32 = 0.6;
 
 /// Aligned sentences at least this similar are one sentence copied (maybe with a word edited).
 pub const IDENTICAL_SIMILARITY: f32 = 0.9;
@@ -317,13 +326,52 @@ pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
     let cov_a = ia.iter().map(|&i| tok_len(a, i)).sum::<usize>() as f32 / total(a) as f32;
     let cov_b = ib.iter().map(|&j| tok_len(b, j)).sum::<usize>() as f32 / total(b) as f32;
     out.coverage = if total(a) <= total(b) { cov_a } else { cov_b };
+    out.moved = moved_pairs(&cand, &chain);
     out.chain = chain;
     out
 }
 
+/// The pairs of `cand` outside `chain`, each sentence in at most one, where each sentence is the
+/// other's best match and they are at least `MOVED_MIN_SIMILARITY` alike (best first, then in the
+/// order of `a`).
+fn moved_pairs(cand: &[SentencePair], chain: &[SentencePair]) -> Vec<SentencePair> {
+    if cand.len() <= chain.len() || !cand.iter().any(|p| p.similarity >= MOVED_MIN_SIMILARITY) {
+        // Every match is in the chain, or none is alike enough: the common case, without maps.
+        return Vec::new();
+    }
+    let mut best_a: HashMap<u32, (f32, u32)> = HashMap::new();
+    let mut best_b: HashMap<u32, (f32, u32)> = HashMap::new();
+    for p in cand {
+        let ea = best_a.entry(p.a).or_insert((p.similarity, p.b));
+        if p.similarity > ea.0 {
+            *ea = (p.similarity, p.b);
+        }
+        let eb = best_b.entry(p.b).or_insert((p.similarity, p.a));
+        if p.similarity > eb.0 {
+            *eb = (p.similarity, p.a);
+        }
+    }
+    let used_a: HashSet<u32> = chain.iter().map(|p| p.a).collect();
+    let used_b: HashSet<u32> = chain.iter().map(|p| p.b).collect();
+    let mut moved: Vec<SentencePair> = cand
+        .iter()
+        .filter(|p| {
+            p.similarity >= MOVED_MIN_SIMILARITY
+                && !used_a.contains(&p.a)
+                && !used_b.contains(&p.b)
+                && best_a[&p.a].1 == p.b
+                && best_b[&p.b].1 == p.a
+        })
+        .copied()
+        .collect();
+    moved.sort_by_key(|p| (p.a, p.b));
+    moved.dedup_by_key(|p| p.a);
+    moved
+}
+
 impl SentenceAlignment {
-    /// The chain as passages: runs of adjacent aligned sentences merged, as byte ranges into each text
-    /// (through the documents' tokens) with their mean similarity.
+    /// The chain and the moved pairs as passages: runs of adjacent aligned sentences merged, as byte
+    /// ranges into each text (through the documents' tokens) with their mean similarity.
     pub fn passages(
         &self,
         a: &Sentences,
@@ -338,10 +386,13 @@ impl SentenceAlignment {
         // (a range, b range, summed similarity, last a, last b, pairs merged)
         type Open = (Range<usize>, Range<usize>, f32, u32, u32, usize);
         let mut out: Vec<Open> = Vec::new();
-        for p in &self.chain {
+        let mut pairs: Vec<&SentencePair> = self.chain.iter().chain(&self.moved).collect();
+        pairs.sort_by_key(|p| (p.a, p.b));
+        for p in pairs {
             let (ra, rb) = (span(a, ta, p.a), span(b, tb, p.b));
             if let Some(last) = out.last_mut() {
-                if p.a <= last.3 + 1 && p.b <= last.4 + 1 {
+                // Adjacent on both sides and in order: one passage (moved pairs may go back in `b`).
+                if p.a <= last.3 + 1 && p.b <= last.4 + 1 && p.a >= last.3 && p.b >= last.4 {
                     last.0.end = last.0.end.max(ra.end);
                     last.1.end = last.1.end.max(rb.end);
                     last.2 += p.similarity;
@@ -531,6 +582,25 @@ mod tests {
         assert_eq!(ps.len(), 1, "four adjacent sentences make one passage");
         assert!(SOURCE[ps[0].0.clone()].starts_with("Moscow-based") && SOURCE[ps[0].0.clone()].ends_with("website"));
         assert!(SPUN[ps[0].1.clone()].starts_with("Moscow-located") && SPUN[ps[0].1.clone()].ends_with("shelves"));
+    }
+
+    #[test]
+    fn a_moved_sentence_is_evidence_outside_the_chain() {
+        // The spin with its last sentence moved to the front.
+        let cut = SPUN.find("Best Buy").unwrap();
+        let moved = format!("{} {}", &SPUN[cut..], SPUN[..cut].trim_end());
+        let (ta, tb) = (unspun_text::tokenize(SOURCE), unspun_text::tokenize(&moved));
+        let (sa, sb) = (sents(SOURCE), sents(&moved));
+        let al = align_sentences(&sa, &sb);
+        assert_eq!(al.chain.len(), 3, "{al:?}");
+        assert_eq!(al.moved.len(), 1, "{al:?}");
+        assert_eq!((al.moved[0].a, al.moved[0].b), (3, 0));
+        let ps = al.passages(&sa, &ta, &sb, &tb);
+        assert_eq!(ps.len(), 2, "the run in order and the moved sentence: {ps:?}");
+        assert!(SOURCE[ps[1].0.clone()].starts_with("Best Buy") && moved[ps[1].1.clone()].starts_with("Best Buy"));
+        // In order, nothing is moved; unrelated text has nothing to move.
+        assert!(align_sentences(&sents(SOURCE), &sents(SPUN)).moved.is_empty());
+        assert!(align_sentences(&sents(SOURCE), &sents(INDEPENDENT)).moved.is_empty());
     }
 
     #[test]

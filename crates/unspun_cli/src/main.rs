@@ -618,6 +618,8 @@ fn explain(a: ExplainArgs) -> Result<()> {
             "a": e.a.id, "b": e.b.id, "lang_a": e.a.lang, "lang_b": e.b.lang, "cross_language": e.cross_language,
             "relation": e.decision.map(|d| d.relation.as_str()), "score": e.decision.map(|d| d.score),
             "reason": e.decision.map(|d| d.reason),
+            "source": e.source.map(|(b, _)| if b { &e.b.id } else { &e.a.id }),
+            "source_by": e.source.map(|(_, r)| r.as_str()),
             "jaccard": e.overlap.jaccard, "containment": e.overlap.containment,
             "unquoted_containment": e.unquoted_containment, "longest_unquoted_run": e.overlap.longest_unquoted_run,
             "aligned_sentences": e.alignment.chain.len(), "unquoted_aligned": e.alignment.unquoted,
@@ -628,6 +630,7 @@ fn explain(a: ExplainArgs) -> Result<()> {
             })).collect::<Vec<_>>(),
             "sentences": e.sentences.iter().map(|s| serde_json::json!({
                 "a": chars(&ma, &s.a), "b": chars(&mb, &s.b), "similarity": s.similarity, "quoted": s.quoted,
+                "moved": s.moved,
             })).collect::<Vec<_>>(),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -650,6 +653,9 @@ fn explain(a: ExplainArgs) -> Result<()> {
     match &e.decision {
         Some(d) => println!("relation: {} (score {:.3}): {}", d.relation.as_str(), d.score, d.reason),
         None => println!("relation: none: not enough shared text or structure for a copy, rewrite or translation"),
+    }
+    if let Some((b, rule)) = e.source {
+        println!("source: {} ({})", if b { "B" } else { "A" }, source_rule(rule));
     }
     println!(
         "shared word 5-grams: Jaccard {:.3}, containment {:.3}, outside quotations {:.3}; longest shared unquoted passage {} words",
@@ -684,7 +690,13 @@ fn explain(a: ExplainArgs) -> Result<()> {
         println!("swapped (A -> B): {}{more}", words.join(", "));
     }
     for (i, s) in e.sentences.iter().enumerate() {
-        println!("\n[{}] similarity {:.2}{}", i + 1, s.similarity, if s.quoted { " (quotation)" } else { "" });
+        println!(
+            "\n[{}] similarity {:.2}{}{}",
+            i + 1,
+            s.similarity,
+            if s.quoted { " (quotation)" } else { "" },
+            if s.moved { " (moved: outside the sentences in order)" } else { "" }
+        );
         println!("  A {:?}: {}", chars(&ma, &s.a), marked(&e.a.text, &s.a, &s.a_only, color, false));
         println!("  B {:?}: {}", chars(&mb, &s.b), marked(&e.b.text, &s.b, &s.b_only, color, true));
     }
@@ -1038,6 +1050,20 @@ fn main() -> ExitCode {
                 ExitCode::from(exit::FAILURE)
             }
         }
+    }
+}
+
+/// Why a copy's source is the source, for `explain`.
+fn source_rule(rule: unspun::cluster::OriginRule) -> &'static str {
+    use unspun::cluster::OriginRule as R;
+    match rule {
+        R::Date => "published first",
+        R::Credit => "the other credits it by its headline",
+        R::House => "published by the agency its dateline credits",
+        R::Wire => "it carries the wire dateline",
+        R::FirstVersion => "it says it is the breaking story's first version",
+        R::Length => "nothing else told them apart: the longer text (copies are cut more often than extended)",
+        R::Id => "nothing told them apart: the smaller id",
     }
 }
 

@@ -306,6 +306,11 @@ fn explain_shows_the_aligned_sentences_and_the_rule() {
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("relation: rewrite"), "{out}");
     assert!(out.contains("[-approves-]") || out.contains("[-approved-]"), "source words marked: {out}");
+    // Who copied whom, and by which rule: the wire story is dated first, whichever side it is given on.
+    assert!(out.contains("source: A (published first)"), "{out}");
+    let o = unspun().args(["explain", &spin, &wire, "--json", "--index"]).arg(&idx).output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!((&v["source"], &v["source_by"]), (&Value::from(wire.clone()), &Value::from("date")));
     let o = unspun()
         .args(["explain", &wire, &demo("08_fjordlinetidings_tidal.txt"), "--json", "--index"])
         .arg(&idx)
@@ -313,6 +318,7 @@ fn explain_shows_the_aligned_sentences_and_the_rule() {
         .unwrap();
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["relation"], Value::Null, "independent report is not a copy");
+    assert_eq!(v["source"], Value::Null, "and no one's source");
     let o = unspun().args(["explain", &wire, "no-such-id", "--index"]).arg(&idx).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-id"));
@@ -562,6 +568,51 @@ fn explain_lists_the_words_a_light_spin_swapped() {
     };
     assert_eq!(at(&wire, &s["a"]), s["words"][0].as_str().unwrap());
     assert_eq!(at(&spun, &s["b"]), s["words"][1].as_str().unwrap());
+}
+
+/// A spin that also moved a paragraph: the chain of sentences in order is the structure, and the
+/// moved paragraph's sentences are evidence too (`pairs.jsonl` and `explain`), at the paragraph's
+/// offsets in both texts.
+#[test]
+fn a_moved_paragraph_of_a_spin_is_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let wire = std::fs::read_to_string(repo().join("examples/demo/01_northwire_wire.txt")).unwrap();
+    let spun = [
+        ("approved a plan", "endorsed a plan"),
+        ("voted 7-2 to grant", "voted 7-2 to award"),
+        ("told reporters after", "told journalists after"),
+        ("would close traditional fishing", "would shut traditional fishing"),
+        ("expected to rule before", "expected to decide before"),
+        ("would fund a five-year", "would finance a five-year"),
+    ]
+    .iter()
+    .fold(wire.clone(), |t, (from, to)| t.replace(from, to));
+    // The developer's paragraph goes to the end of the article.
+    let para = spun.lines().find(|l| l.starts_with("Tidewright, a Bergholm-based")).unwrap().to_string();
+    let last = spun.lines().find(|l| l.starts_with("The lease still needs")).unwrap().to_string();
+    let moved = spun.replacen(&format!("{para}\n\n"), "", 1).replacen(&last, &format!("{last}\n\n{para}"), 1);
+    assert_ne!(moved, spun);
+    let docs = dir.path().join("docs.jsonl");
+    let line = |id: &str, text: &str| serde_json::json!({"id": id, "text": text}).to_string();
+    std::fs::write(&docs, format!("{}\n{}\n", line("wire", &wire), line("moved", &moved))).unwrap();
+    let idx = dir.path().join("i.redb");
+    let (pairs, _, _) = scan(&[docs.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.path().join("o"));
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["relation"], "rewrite", "{pairs:?}");
+    let chars = |t: &str, at: &str| t[..t.find(at).unwrap()].chars().count() as u64;
+    let (in_wire, in_moved) = (chars(&wire, "Tidewright, a Bergholm"), chars(&moved, "Tidewright, a Bergholm"));
+    let (wire_side, moved_side) = if pairs[0]["a"] == "wire" { ("a", "b") } else { ("b", "a") };
+    let evidence = pairs[0]["evidence"].as_array().unwrap();
+    assert!(
+        evidence.iter().any(|e| e[wire_side][0] == in_wire && e[moved_side][0] == in_moved),
+        "the moved paragraph at {in_wire} / {in_moved}: {evidence:?}"
+    );
+    let o = unspun().args(["explain", "wire", "moved", "--json", "--index"]).arg(&idx).output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let moved_sentences: Vec<&Value> =
+        v["sentences"].as_array().unwrap().iter().filter(|s| s["moved"] == true).collect();
+    assert!(!moved_sentences.is_empty(), "{v}");
+    assert!(moved_sentences.iter().all(|s| s["a"][0].as_u64().unwrap() >= in_wire), "{moved_sentences:?}");
 }
 
 /// `unspun pan` writes a run's copy pairs as PAN detections whose offsets point at the copied text on
