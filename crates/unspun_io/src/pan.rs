@@ -25,16 +25,39 @@ impl PanDetections {
     }
 }
 
-/// The PAN reference of a document id: its last path component (PAN names documents by file name;
-/// a scan of a directory names them by path).
+/// The PAN reference of a document id: its file name (PAN names documents by file name; a scan of a
+/// directory names them by path). A URL (a web archive's record) is its own reference.
 pub fn reference(id: &str) -> &str {
-    id.rsplit(['/', '\\']).next().unwrap_or(id)
+    if id.contains("://") {
+        return id;
+    }
+    id.rsplit(['/', '\\']).find(|c| !c.is_empty()).unwrap_or(id)
 }
 
+/// A reference as part of a file name: without a text file's extension, and with characters a file
+/// name cannot hold replaced by `_`.
 fn file_stem(reference: &str) -> String {
-    let stem = reference.rsplit_once('.').map_or(reference, |(s, _)| if s.is_empty() { reference } else { s });
-    stem.chars().map(|c| if c.is_alphanumeric() || "-_.+".contains(c) { c } else { '_' }).collect()
+    let lower = reference.to_ascii_lowercase();
+    let stem = [".txt", ".html", ".htm"]
+        .iter()
+        .find(|ext| lower.ends_with(*ext) && lower.len() > ext.len())
+        .map_or(reference, |ext| &reference[..reference.len() - ext.len()]);
+    let safe: String = stem.chars().map(|c| if c.is_alphanumeric() || "-_.+".contains(c) { c } else { '_' }).collect();
+    if safe.len() <= MAX_STEM_BYTES {
+        return safe;
+    }
+    // File names end at 255 bytes, and two of these make one: a long URL is cut, and told apart
+    // from others cut alike by a hash of the whole.
+    let mut cut = MAX_STEM_BYTES - 17;
+    while !safe.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let h = reference.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+    format!("{}-{h:016x}", &safe[..cut])
 }
+
+/// Longest stem in a file name (two stems and `-.xml` stay under 255 bytes).
+const MAX_STEM_BYTES: usize = 120;
 
 /// The detections of a copy pair (one whose `source` is known and that has evidence); `None` for a
 /// `same_story` pair, which is no reuse. The copy is the suspicious side, unless `suspicious` is given
@@ -182,6 +205,16 @@ mod tests {
         assert!(d.xml.contains("source_reference=\"a&amp;b &quot;x&quot;.txt\""));
         assert_eq!(d.file_name(), "d_1_-a_b__x_.xml");
         assert_eq!(reference("dir\\sub/file.txt"), "file.txt");
+        assert_eq!(reference("dir/sub/"), "sub");
         assert_eq!(file_stem(".hidden"), ".hidden");
+        assert_eq!(file_stem("suspicious-document00042.txt"), "suspicious-document00042");
+        assert_eq!(file_stem("v1.2-report"), "v1.2-report", "only a text file's extension goes");
+        // A web archive's documents are named by URL: the whole URL, made safe for a file name.
+        let url = "https://news.example.com/2024/05/story/";
+        assert_eq!(reference(url), url);
+        assert_eq!(file_stem(url), "https___news.example.com_2024_05_story_");
+        let long = format!("https://example.com/{}", "segment/".repeat(40));
+        let (a, b) = (file_stem(&long), file_stem(&format!("{long}x")));
+        assert!(a.len() <= MAX_STEM_BYTES && b.len() <= MAX_STEM_BYTES && a != b, "{a} {b}");
     }
 }
