@@ -961,7 +961,7 @@ fn pan(a: PanArgs) -> Result<()> {
         let mut w = unspun::io::output::AtomicFile::create(&dest)
             .with_context(|| format!("cannot write {}", dest.display()))?;
         w.write_all(d.xml.as_bytes())
-            .and_then(|_| w.commit())
+            .and_then(|_| w.commit_unsynced())
             .with_context(|| format!("cannot write {}", dest.display()))?;
         files += 1;
         passages += d.passages;

@@ -111,6 +111,14 @@ impl AtomicFile {
         self.w.write_all(bytes)
     }
 
+    /// As [`AtomicFile::commit`] without syncing to disk first: a killed process still leaves the old
+    /// file or the whole new one, but a power cut may lose it. For many small files that a rerun
+    /// writes again (a sync each cost 0.4 ms, most of `unspun pan`'s time).
+    pub fn commit_unsynced(self) -> std::io::Result<()> {
+        self.w.into_inner().map_err(|e| e.into_error())?;
+        std::fs::rename(&self.tmp, &self.dest)
+    }
+
     pub fn commit(self) -> std::io::Result<()> {
         let f = self.w.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
