@@ -768,7 +768,8 @@ fn story(a: StoryArgs) -> Result<()> {
         println!("\ncopy families:");
         for f in families {
             let copies: Vec<&str> = f.members.iter().filter(|m| **m != f.original).map(String::as_str).collect();
-            println!("  original {} <- {}", f.original, copies.join(", "));
+            let by = f.original_by.as_deref().map(|r| format!(" (by {r})")).unwrap_or_default();
+            println!("  original {}{by} <- {}", f.original, copies.join(", "));
         }
     }
     let reports: Vec<&str> =

@@ -139,6 +139,8 @@ fn stories_and_story_read_the_index() {
     let o = unspun().args(["story", &demo(WIRE), "--index", idx_s]).output().unwrap();
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(text.contains("copy families:") && text.contains("independent reports:") && text.contains("timeline:"));
+    // The family's original, with the rule that chose it: the wire story is dated first.
+    assert!(text.contains(&format!("original {} (by date) <- ", demo(WIRE))), "{text}");
 
     let o = unspun().args(["story", "no-such-story", "--index", idx_s]).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
