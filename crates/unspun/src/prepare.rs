@@ -126,8 +126,10 @@ pub(crate) fn wire_of(text: &str, spans: &[Range<usize>], lang: Option<&str>) ->
 /// Whether the document was published by the agency its dateline credits (see
 /// `unspun_cluster::house_credit`): asked only of documents with a dateline credit (`wire` >= 2).
 pub(crate) fn house_of(text: &str, spans: &[Range<usize>], lang: Option<&str>, wire: u8, url: Option<&str>) -> bool {
-    let Some(host) = url.and_then(unspun_io::host_of) else { return false };
-    wire >= 2 && house_credit(&article_head(text, spans), text, lang, host)
+    if wire < 2 {
+        return false;
+    }
+    url.and_then(unspun_io::host_of).is_some_and(|host| house_credit(&article_head(text, spans), text, lang, host))
 }
 
 /// The article's first 600 bytes or so, across its kept spans (where a dateline is).

@@ -331,9 +331,8 @@ pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
     out
 }
 
-/// The pairs of `cand` outside `chain`, each sentence in at most one, where each sentence is the
-/// other's best match and they are at least `MOVED_MIN_SIMILARITY` alike (best first, then in the
-/// order of `a`).
+/// The pairs of `cand` outside `chain` where each sentence is the other's best match (so each is in
+/// at most one) and they are at least `MOVED_MIN_SIMILARITY` alike, in the order of `a`.
 fn moved_pairs(cand: &[SentencePair], chain: &[SentencePair]) -> Vec<SentencePair> {
     if cand.len() <= chain.len() || !cand.iter().any(|p| p.similarity >= MOVED_MIN_SIMILARITY) {
         // Every match is in the chain, or none is alike enough: the common case, without maps.
@@ -364,8 +363,7 @@ fn moved_pairs(cand: &[SentencePair], chain: &[SentencePair]) -> Vec<SentencePai
         })
         .copied()
         .collect();
-    moved.sort_by_key(|p| (p.a, p.b));
-    moved.dedup_by_key(|p| p.a);
+    moved.sort_by_key(|p| p.a);
     moved
 }
 

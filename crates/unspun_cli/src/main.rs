@@ -177,7 +177,12 @@ struct PanArgs {
     #[arg(long)]
     out: PathBuf,
     /// Relations written, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "duplicate,rewrite,translation")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "duplicate,rewrite,translation",
+        value_parser = ["duplicate", "rewrite", "translation", "same_story"]
+    )]
     relations: Vec<String>,
     /// Documents whose name contains this are the suspicious side of their pairs (PAN corpora name
     /// them `suspicious-document...`); by default the copy is, and its source the other side.
@@ -928,11 +933,6 @@ fn latency_summary(ms: &mut [f64]) -> Latency {
 /// `unspun pan`: every copy pair of a run with evidence, as PAN detections.
 fn pan(a: PanArgs) -> Result<()> {
     use std::io::BufRead;
-    const KNOWN: [&str; 4] = ["duplicate", "rewrite", "translation", "same_story"];
-    if let Some(r) = a.relations.iter().find(|r| !KNOWN.contains(&r.as_str())) {
-        eprintln!("error: unknown relation {r:?} (known: {})", KNOWN.join(", "));
-        std::process::exit(2);
-    }
     let path = if a.run.is_dir() { a.run.join("pairs.jsonl") } else { a.run.clone() };
     let f = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
     std::fs::create_dir_all(&a.out).with_context(|| format!("cannot make {}", a.out.display()))?;

@@ -515,14 +515,39 @@ fn without_dates_the_agency_own_page_is_named_the_original() {
     assert!(by_house >= 200, "{by_house} families named by their agency's own page");
 }
 
+/// The demo's wire story, and a copy of it with each `(from, to)` phrase replaced (every one must
+/// be in the wire).
+fn spun_wire(swaps: &[(&str, &str)]) -> (String, String) {
+    let wire = std::fs::read_to_string(repo().join("examples/demo/01_northwire_wire.txt")).unwrap();
+    let spun = swaps.iter().fold(wire.clone(), |t, (from, to)| {
+        assert!(t.contains(from), "{from}");
+        t.replace(from, to)
+    });
+    (wire, spun)
+}
+
+/// Scan two texts, as JSONL records with these ids, into a fresh index in `dir`: the pairs and the
+/// index.
+fn scan_two(
+    dir: &std::path::Path,
+    (id_a, a): (&str, &str),
+    (id_b, b): (&str, &str),
+) -> (Vec<Value>, std::path::PathBuf) {
+    let docs = dir.join("docs.jsonl");
+    let line = |id: &str, text: &str| serde_json::json!({"id": id, "text": text}).to_string();
+    std::fs::write(&docs, format!("{}\n{}\n", line(id_a, a), line(id_b, b))).unwrap();
+    let idx = dir.join("i.redb");
+    let (pairs, _, _) = scan(&[docs.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.join("o"));
+    (pairs, idx)
+}
+
 /// A light spin of the demo's wire story (a few words swapped in most paragraphs, most 5-grams kept)
 /// is a rewrite, and `explain` names the words that were swapped, at their offsets. A swap inside a
 /// quotation ("reporters") or of a function word ("about") is not a spinner's mark and is not listed.
 #[test]
 fn explain_lists_the_words_a_light_spin_swapped() {
     let dir = tempfile::tempdir().unwrap();
-    let wire = std::fs::read_to_string(repo().join("examples/demo/01_northwire_wire.txt")).unwrap();
-    let swaps = [
+    let (wire, spun) = spun_wire(&[
         ("approved a plan", "endorsed a plan"),
         ("voted 7-2 to grant", "voted 7-2 to award"),
         ("told reporters after", "told journalists after"),
@@ -535,16 +560,8 @@ fn explain_lists_the_words_a_light_spin_swapped() {
         ("puts the cost of", "estimates the cost of"),
         ("expected to rule before", "expected to decide before"),
         ("would fund a five-year", "would finance a five-year"),
-    ];
-    let spun = swaps.iter().fold(wire.clone(), |t, (from, to)| {
-        assert!(t.contains(from), "{from}");
-        t.replace(from, to)
-    });
-    let docs = dir.path().join("docs.jsonl");
-    let line = |id: &str, text: &str| serde_json::json!({"id": id, "text": text}).to_string();
-    std::fs::write(&docs, format!("{}\n{}\n", line("wire", &wire), line("spin", &spun))).unwrap();
-    let idx = dir.path().join("i.redb");
-    let (pairs, _, _) = scan(&[docs.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.path().join("o"));
+    ]);
+    let (pairs, idx) = scan_two(dir.path(), ("wire", &wire), ("spin", &spun));
     assert_eq!(pairs.len(), 1, "{pairs:?}");
     assert_eq!(pairs[0]["relation"], "rewrite", "{pairs:?}");
     let o = unspun().args(["explain", "wire", "spin", "--json", "--index"]).arg(&idx).output().unwrap();
@@ -576,27 +593,20 @@ fn explain_lists_the_words_a_light_spin_swapped() {
 #[test]
 fn a_moved_paragraph_of_a_spin_is_evidence() {
     let dir = tempfile::tempdir().unwrap();
-    let wire = std::fs::read_to_string(repo().join("examples/demo/01_northwire_wire.txt")).unwrap();
-    let spun = [
+    let (wire, spun) = spun_wire(&[
         ("approved a plan", "endorsed a plan"),
         ("voted 7-2 to grant", "voted 7-2 to award"),
         ("told reporters after", "told journalists after"),
         ("would close traditional fishing", "would shut traditional fishing"),
         ("expected to rule before", "expected to decide before"),
         ("would fund a five-year", "would finance a five-year"),
-    ]
-    .iter()
-    .fold(wire.clone(), |t, (from, to)| t.replace(from, to));
+    ]);
     // The developer's paragraph goes to the end of the article.
     let para = spun.lines().find(|l| l.starts_with("Tidewright, a Bergholm-based")).unwrap().to_string();
     let last = spun.lines().find(|l| l.starts_with("The lease still needs")).unwrap().to_string();
     let moved = spun.replacen(&format!("{para}\n\n"), "", 1).replacen(&last, &format!("{last}\n\n{para}"), 1);
     assert_ne!(moved, spun);
-    let docs = dir.path().join("docs.jsonl");
-    let line = |id: &str, text: &str| serde_json::json!({"id": id, "text": text}).to_string();
-    std::fs::write(&docs, format!("{}\n{}\n", line("wire", &wire), line("moved", &moved))).unwrap();
-    let idx = dir.path().join("i.redb");
-    let (pairs, _, _) = scan(&[docs.to_str().unwrap(), "--index", idx.to_str().unwrap()], &dir.path().join("o"));
+    let (pairs, idx) = scan_two(dir.path(), ("wire", &wire), ("moved", &moved));
     assert_eq!(pairs.len(), 1, "{pairs:?}");
     assert_eq!(pairs[0]["relation"], "rewrite", "{pairs:?}");
     let chars = |t: &str, at: &str| t[..t.find(at).unwrap()].chars().count() as u64;
