@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
+use unspun_align::Sentences;
 use unspun_extract::{clean_plain, HostLineStats};
 use unspun_fingerprint::{HashMapH, IdentityHasher, MinHasher};
 use unspun_index::{Batch, DocRecord, DocRef, Index, IndexError, NewDoc, NewLink};
@@ -680,10 +681,13 @@ impl Engine {
                 // the alignment, the costliest step of verification.
                 let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
                 let template = !cross && crate::decide::is_template(&ov);
+                let across = (cross && self.cfg.signals.alignment).then(|| {
+                    (Sentences::across(ta, &ka.tokens, pa.sentences()), Sentences::across(tb, &kb.tokens, pb.sentences()))
+                });
                 let mut al = if !self.cfg.signals.alignment || clear_copy || template {
                     unspun_align::SentenceAlignment::default()
-                } else if cross {
-                    unspun_align::align_sentences(pa.entities(), pb.entities())
+                } else if let Some((xa, xb)) = &across {
+                    unspun_align::align_sentences(xa, xb)
                 } else {
                     unspun_align::align_sentences(pa.sentences(), pb.sentences())
                 };
@@ -754,7 +758,7 @@ impl Engine {
                 } else if d.relation == crate::Relation::Duplicate {
                     passages(&ov)
                 } else {
-                    let (sa, sb) = if cross { (pa.entities(), pb.entities()) } else { (pa.sentences(), pb.sentences()) };
+                    let (sa, sb) = across.as_ref().map_or((pa.sentences(), pb.sentences()), |(x, y)| (x, y));
                     al.passages(sa, &ka.tokens, sb, &kb.tokens)
                 };
                 let evidence = spans

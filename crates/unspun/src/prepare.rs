@@ -22,10 +22,11 @@ pub struct Prepared {
     /// Pairs of consecutive names and numbers, the candidates for translations (weaker evidence, so
     /// counted apart from `anchors`).
     pub entity_anchors: Vec<u64>,
-    /// The sentences, and the names and numbers by sentence (for aligning translations); `None`
-    /// when alignment is off. Boxed: a near-duplicate-only scan holds a batch of documents without
-    /// them, and two empty `Sentences` would double the size of each.
-    align: Option<Box<(Sentences, Sentences)>>,
+    /// The sentences; `None` when alignment is off. Boxed: a near-duplicate-only scan holds a batch
+    /// of documents without them, and an empty `Sentences` would double the size of each. The terms
+    /// that align a translation ([`Sentences::across`]) are derived at verification, for the few
+    /// pairs in two languages.
+    align: Option<Box<Sentences>>,
     /// ISO 639-1 code (639-3 where there is none) given with the document or detected.
     pub lang: Option<String>,
     pub content_hash: u64,
@@ -46,12 +47,7 @@ impl Prepared {
 
     /// The sentences (empty when alignment is off).
     pub fn sentences(&self) -> &Sentences {
-        self.align.as_ref().map_or_else(|| empty_sentences(), |a| &a.0)
-    }
-
-    /// Names and numbers by sentence (empty when alignment is off).
-    pub fn entities(&self) -> &Sentences {
-        self.align.as_ref().map_or_else(|| empty_sentences(), |a| &a.1)
+        self.align.as_deref().unwrap_or_else(|| empty_sentences())
     }
 
     /// The kept spans as ranges.
@@ -325,8 +321,7 @@ fn prepare_with(
             sent_spans.extend(unspun_text::sentences(text, s.clone()));
         }
         let lang = lang.map(str::to_string).or_else(|| detect_lang(text, spans, tokens));
-        let both = (Sentences::new(tokens, &sent_spans), Sentences::entities(tokens, &sent_spans));
-        (Some(Box::new(both)), lang)
+        (Some(Box::new(Sentences::new(tokens, &sent_spans))), lang)
     } else {
         (None, lang.map(str::to_string))
     };

@@ -23,7 +23,8 @@ pub struct Sentences {
     stops: Vec<u32>,
     /// Sentences with fewer distinct words than this are not aligned.
     min_words: usize,
-    entities_only: bool,
+    /// Built by [`Sentences::across`]: terms that survive translation instead of words.
+    across: bool,
 }
 
 /// Function words say little on their own; names and numbers are what a rewrite keeps.
@@ -43,16 +44,28 @@ fn weight(t: &Token) -> f32 {
 impl Sentences {
     /// Group `tokens` into sentences given the sentences' byte spans (from `unspun_text::sentences`).
     pub fn new(tokens: &[Token], spans: &[Range<usize>]) -> Self {
-        Self::build(tokens, spans, MIN_WORDS, false)
+        Self::build(tokens, spans, MIN_WORDS)
     }
 
-    /// The names and numbers of each sentence only, for aligning a text with its translation.
-    pub fn entities(tokens: &[Token], spans: &[Range<usize>]) -> Self {
-        Self::build(tokens, spans, MIN_ENTITIES, true)
+    /// The sentences of `of` (built by [`Sentences::new`] from `text` and `tokens`) as the terms
+    /// that survive translation, for aligning a text with its translation: names (case and accents
+    /// folded), numbers, and the months and weekdays of the common languages of news, each as one
+    /// term ("29 de julio", "July 29"). A translation keeps them sentence by sentence, in order.
+    pub fn across(text: &str, tokens: &[Token], of: &Sentences) -> Self {
+        let mut s = Sentences { min_words: MIN_TERMS_ACROSS, across: true, ..Default::default() };
+        let mut buf = String::new();
+        for r in &of.ranges {
+            let seq: Vec<(u64, f32)> = tokens[r.start as usize..r.end as usize]
+                .iter()
+                .filter_map(|t| term_across(text, t, &mut buf).map(|h| (h, 1.0)))
+                .collect();
+            s.push_terms(tokens, r.start as usize..r.end as usize, seq);
+        }
+        s
     }
 
-    fn build(tokens: &[Token], spans: &[Range<usize>], min_words: usize, entities_only: bool) -> Self {
-        let mut s = Sentences { min_words, entities_only, ..Default::default() };
+    fn build(tokens: &[Token], spans: &[Range<usize>], min_words: usize) -> Self {
+        let mut s = Sentences { min_words, ..Default::default() };
         let mut t = 0usize;
         for span in spans {
             while t < tokens.len() && (tokens[t].start as usize) < span.start {
@@ -70,15 +83,20 @@ impl Sentences {
     }
 
     fn push(&mut self, tokens: &[Token], r: Range<usize>) {
+        let seq: Vec<(u64, f32)> = tokens[r.clone()].iter().map(|t| (t.hash, weight(t))).collect();
+        self.push_terms(tokens, r, seq);
+    }
+
+    /// Add the sentence of `tokens[r]` as the terms `seq`, in text order.
+    fn push_terms(&mut self, tokens: &[Token], r: Range<usize>, seq: Vec<(u64, f32)>) {
         let toks = &tokens[r.clone()];
-        let keep = |t: &&Token| !self.entities_only || t.flags.has(TokenFlags::ENTITY);
-        let seq: Vec<(u64, f32)> =
-            toks.iter().filter(keep).map(|t| (t.hash, if self.entities_only { 1.0 } else { weight(t) })).collect();
         self.seq_totals.push(seq.iter().map(|x| x.1).sum());
         let mut w = seq.clone();
         self.seqs.push(seq);
         w.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         w.dedup_by_key(|x| x.0);
+        // Across languages a sentence's words count for the share a translation keeps as cognates:
+        // its names and numbers all survive, most of its other words become other words.
         let total = w.iter().map(|x| x.1).sum();
         self.stops.push(w.iter().filter(|x| x.1 <= STOP_WEIGHT).count() as u32);
         let quoted = toks.iter().filter(|t| t.flags.has(TokenFlags::QUOTE)).count() * 2 > toks.len();
@@ -122,8 +140,8 @@ fn similarity(a: &Sentences, i: usize, b: &Sentences, j: usize) -> f32 {
 fn entity_overlap(a: &Sentences, i: usize, b: &Sentences, j: usize) -> (f32, f32) {
     let ent = |w: &[(u64, f32)]| -> Vec<u64> { w.iter().filter(|x| x.1 >= ENTITY_WEIGHT).map(|x| x.0).collect() };
     let (ea, eb) = (ent(&a.words[i]), ent(&b.words[j]));
-    if a.entities_only {
-        // Entity-only sentences: every word is a name or number.
+    if a.across {
+        // Across languages every term is a name, a number or a date.
         let common = a.words[i].iter().filter(|x| b.words[j].binary_search_by_key(&x.0, |y| y.0).is_ok()).count();
         return (common as f32, a.words[i].len().min(b.words[j].len()) as f32);
     }
@@ -149,8 +167,31 @@ fn ordered_similarity(a: &Sentences, i: usize, b: &Sentences, j: usize) -> f32 {
 
 /// Sentences shorter than this (distinct words) are headlines fragments or captions: not aligned.
 const MIN_WORDS: usize = 5;
-/// Sentences with fewer names and numbers than this carry no cross-language evidence.
-const MIN_ENTITIES: usize = 2;
+/// Sentences with fewer terms than this (see [`Sentences::across`]) carry no cross-language evidence.
+const MIN_TERMS_ACROSS: usize = 2;
+
+/// A token as a term that survives translation (see [`Sentences::across`]).
+fn term_across(text: &str, t: &Token, buf: &mut String) -> Option<u64> {
+    use unspun_text::fold;
+    // A salt per kind keeps a month and a weekday apart from each other and from the names.
+    const MONTH: u64 = 0x6d6f_6e74_6800_0000;
+    const WEEKDAY: u64 = 0x7765_656b_6461_7900;
+    if t.flags.has(TokenFlags::DIGIT) {
+        return Some(t.hash);
+    }
+    if t.flags.has(TokenFlags::STOP) || unspun_text::words::is_function_word_any(t.hash) {
+        return None;
+    }
+    fold::fold_into(&text[t.span()], false, buf);
+    if let Some(m) = fold::month_of(buf, t.flags.has(TokenFlags::CAPITAL)) {
+        return Some(MONTH | u64::from(m));
+    }
+    if let Some(d) = fold::weekday_of(buf) {
+        return Some(WEEKDAY | u64::from(d));
+    }
+    // Folded, so that "Canadá" meets "Canada" and "México" "Mexico".
+    t.flags.has(TokenFlags::ENTITY).then(|| unspun_text::hash_bytes(buf.as_bytes()))
+}
 
 /// The pieces of a split sentence together hold at most this many times its tokens: a rewrite that
 /// splits a sentence adds a subject or a verb to the second half ("..., and said X" -> "... . It said
@@ -271,8 +312,7 @@ pub fn align_sentences(a: &Sentences, b: &Sentences) -> SentenceAlignment {
             // names, and without this bound it chained to a run of them and faked a shared structure.
             // Across languages sentence lengths differ and translators merge freely; a translation is
             // held to being each side's best match instead (see `Engine::scan`).
-            let fits =
-                |whole: usize, x: usize, y: usize| a.entities_only || (x + y) as f32 <= SPLIT_MAX_GROWTH * whole as f32;
+            let fits = |whole: usize, x: usize, y: usize| a.across || (x + y) as f32 <= SPLIT_MAX_GROWTH * whole as f32;
             let reuse_ok = (p.a < q.a && p.b < q.b)
                 || (p.a == q.a && q.b == p.b + 1 && fits(len_of(a, p.a), len_of(b, p.b), len_of(b, q.b)))
                 || (p.b == q.b && q.a == p.a + 1 && fits(len_of(b, p.b), len_of(a, p.a), len_of(a, q.a)));
@@ -562,6 +602,27 @@ mod tests {
     const SOURCE: &str = "Moscow-based cyber security firm Kaspersky Lab said this week it is considering changes to its unit that sells products to the U.S. government. The U.S. Senate this week is voting on a defense spending bill that includes language that would bar Kaspersky Lab products from being used by U.S. government agencies. Kaspersky has repeatedly denied that it has ties to any government and said it would not help any government with cyber espionage. Best Buy Co, the top U.S. electronics retailer, last week said it was pulling Kaspersky Lab cyber security products from its shelves and website.";
     const SPUN: &str = "Moscow-located cyber security company Kaspersky Lab claimed this week that it is thinking making alterations to its arm that trades goods to the U.S. government. The U.S. Senate this week is voting on a defense rule investing bill that composes language that might bar Kaspersky Lab goods from being utilized by U.S. government agencies. Kaspersky has frequently denied that it has relations to any government and claimed it might not assist any government with cyber spying. Best Buy Co, the top electronics retailer in the U.S., last week claimed that it was pulling cyber security products of Kaspersky Lab from its website and shelves.";
     const INDEPENDENT: &str = "Kaspersky Lab may close its Washington office, according to a report in The Bell. Government agencies are among the biggest buyers of security tools. The retailer Best Buy stopped selling Kaspersky antivirus software last week. The company plans new offices in Chicago, Toronto and Los Angeles.";
+
+    fn across(text: &str) -> Sentences {
+        let tokens = unspun_text::tokenize(text);
+        Sentences::across(text, &tokens, &Sentences::new(&tokens, &unspun_text::sentences(text, 0..text.len())))
+    }
+
+    #[test]
+    fn a_translation_aligns_by_names_numbers_and_dates() {
+        let en = "Equifax discovered the hack on July 29 and waited until Thursday to tell Canada. \
+                  The company hired Mandiant, a security firm, which found 209,000 card numbers stolen.";
+        let es = "Equifax descubrió el hackeo el 29 de julio y esperó hasta el jueves para avisar a Canadá. \
+                  La compañía contrató a Mandiant, una firma de seguridad, que halló 209.000 números de tarjetas robados.";
+        let al = align_sentences(&across(es), &across(en));
+        assert_eq!(al.chain.iter().map(|p| (p.a, p.b)).collect::<Vec<_>>(), vec![(0, 0), (1, 1)], "{al:?}");
+        // The month, the weekday and the accented name each count: four of the five terms of the
+        // first sentence meet in order ("29 de julio" and "July 29" put the two the other way).
+        assert_eq!(al.chain[0].similarity, 0.8);
+        // Word for word, the two share only the names and numbers, and they are split among more words.
+        let words = align_sentences(&sents(es), &sents(en));
+        assert!(words.chain.len() < 2 || words.mean_similarity < al.mean_similarity, "{words:?}");
+    }
 
     #[test]
     fn a_spin_aligns_sentence_by_sentence() {

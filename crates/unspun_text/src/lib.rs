@@ -7,6 +7,7 @@
 //! hash alike.
 
 mod charmap;
+pub mod fold;
 mod sentence;
 mod token;
 pub mod words;
