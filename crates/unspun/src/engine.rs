@@ -11,7 +11,6 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
-use unspun_align::Sentences;
 use unspun_extract::{clean_plain, HostLineStats};
 use unspun_fingerprint::{HashMapH, IdentityHasher, MinHasher};
 use unspun_index::{Batch, DocRecord, DocRef, Index, IndexError, NewDoc, NewLink};
@@ -681,9 +680,7 @@ impl Engine {
                 // the alignment, the costliest step of verification.
                 let clear_copy = !cross && ov.containment >= CLEAR_COPY_CONTAINMENT;
                 let template = !cross && crate::decide::is_template(&ov);
-                let across = (cross && self.cfg.signals.alignment).then(|| {
-                    (Sentences::across(ta, &ka.tokens, pa.sentences()), Sentences::across(tb, &kb.tokens, pb.sentences()))
-                });
+                let across = (cross && self.cfg.signals.alignment).then(|| (pa.across(ta, ka), pb.across(tb, kb)));
                 let mut al = if !self.cfg.signals.alignment || clear_copy || template {
                     unspun_align::SentenceAlignment::default()
                 } else if let Some((xa, xb)) = &across {

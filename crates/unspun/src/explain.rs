@@ -5,7 +5,6 @@ use crate::engine::{Engine, EngineError};
 use crate::prepare::{Prepared, Shingled};
 use crate::report::End;
 use std::ops::Range;
-use unspun_align::Sentences;
 use unspun_align::{Overlap, SentenceAlignment};
 
 /// One document as the explanation shows it.
@@ -59,12 +58,7 @@ impl Engine {
         let (ka, kb) = (&a.shingled, &b.shingled);
         let overlap = unspun_align::compare(&pa.view(ka), &pb.view(kb));
         let cross_language = matches!((&pa.lang, &pb.lang), (Some(x), Some(y)) if x != y);
-        let across = cross_language.then(|| {
-            (
-                Sentences::across(&a.text, &ka.tokens, pa.sentences()),
-                Sentences::across(&b.text, &kb.tokens, pb.sentences()),
-            )
-        });
+        let across = cross_language.then(|| (pa.across(&a.text, ka), pb.across(&b.text, kb)));
         let (sa, sb) = across.as_ref().map_or((pa.sentences(), pb.sentences()), |(x, y)| (x, y));
         let mut alignment = unspun_align::align_sentences(sa, sb);
         let shape = crate::decide::extents(&overlap, &pa.spans, &pb.spans);

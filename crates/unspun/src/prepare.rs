@@ -50,6 +50,12 @@ impl Prepared {
         self.align.as_deref().unwrap_or_else(|| empty_sentences())
     }
 
+    /// The sentences as the terms that align a translation ([`Sentences::across`]), from this
+    /// document's `text` and its tokens in `sh` (the tokens the sentences index).
+    pub fn across(&self, text: &str, sh: &Shingled) -> Sentences {
+        Sentences::across(text, &sh.tokens, self.sentences())
+    }
+
     /// The kept spans as ranges.
     pub fn span_ranges(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         self.spans.iter().map(|&(a, b)| a as usize..b as usize)

@@ -95,8 +95,6 @@ impl Sentences {
         self.seqs.push(seq);
         w.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         w.dedup_by_key(|x| x.0);
-        // Across languages a sentence's words count for the share a translation keeps as cognates:
-        // its names and numbers all survive, most of its other words become other words.
         let total = w.iter().map(|x| x.1).sum();
         self.stops.push(w.iter().filter(|x| x.1 <= STOP_WEIGHT).count() as u32);
         let quoted = toks.iter().filter(|t| t.flags.has(TokenFlags::QUOTE)).count() * 2 > toks.len();
